@@ -1,0 +1,181 @@
+"""The `zonecrawl` command line: a thin layer over `extractors` and the crawler modules."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from crawler.inputs import iter_paths, read_path
+from crawler.tables import format_table
+from extractors.records import Document, UnreadableInput
+
+DEFAULT_DB = "data/zones.db"
+
+
+def _documents(files: tuple[str, ...]):
+    """Yield the documents of FILES; report unreadable ones on stderr and remember the failure."""
+    failed = 0
+    for path in iter_paths(files):
+        try:
+            yield read_path(path)
+        except UnreadableInput as e:
+            failed += 1
+            click.echo(f"zonecrawl: {path}: {e}", err=True)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@click.group()
+@click.version_option(package_name="zonecrawl")
+def cli() -> None:
+    """Crawl China's high-tech zone pages, clean them, and read their figures into SQLite."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def extract(files: tuple[str, ...], fmt: str) -> None:
+    """Read pages (HTML in any encoding, or text dumps) into clean simplified documents.
+
+    A directory stands for every file in it. Files that cannot be read are reported on stderr and
+    make the exit status 1; the others are still printed.
+    """
+    for d in _documents(files):
+        if fmt == "jsonl":
+            click.echo(json.dumps(d.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(_document_text(d))
+
+
+def _document_text(d: Document) -> str:
+    head = [f"# {d.title or '(no title)'}", f"doc: {d.doc}"]
+    head += [f"{k}: {v}" for k in ("date", "source", "author", "url") if (v := getattr(d, k))]
+    if d.flags:
+        head.append("flags: " + ", ".join(d.flags))
+    return "\n".join(head) + "\n\n" + d.body + "\n"
+
+
+METRIC_FIELDS = [
+    "doc", "subject", "zone_id", "metric", "value", "unit", "kind", "period",
+    "approx", "bound", "text", "sentence", "start", "end",
+]  # fmt: skip
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True
+)
+def metrics(files: tuple[str, ...], fmt: str) -> None:
+    """Read the dated figures of pages into metric records (subject, metric, value, period, ...)."""
+    from extractors.metrics import extract_metrics
+
+    writer = csv.DictWriter(sys.stdout, METRIC_FIELDS, extrasaction="ignore") if fmt == "csv" else None
+    if writer:
+        writer.writeheader()
+    rows: list[dict] = []
+    for d in _documents(files):
+        for m in extract_metrics(d):
+            if fmt == "jsonl":
+                click.echo(json.dumps(m, ensure_ascii=False))
+            elif writer:
+                writer.writerow(m)
+            else:
+                rows.append(m)
+    if fmt == "table":
+        click.echo(format_table(rows))
+
+
+# The crawl side: each command forwards to the module that does the work.
+
+
+@cli.command()
+@click.argument("spiders", nargs=-1)
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--archive",
+    default="data/archive",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the WARC files every response is kept in.",
+)
+@click.option(
+    "--sites",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML file of zone portals for the config-driven spider.",
+)
+@click.option("--max-pages", type=int, help="Stop each spider after this many responses.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting for this run, e.g. -s DOWNLOAD_DELAY=5.",
+)
+def crawl(
+    spiders: tuple[str, ...],
+    db: str,
+    archive: str,
+    sites: str | None,
+    max_pages: int | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Crawl zone sites politely into the database (all spiders when none is named).
+
+    Pages already stored and unchanged are not fetched again. The exit status is 1 when the run
+    recorded errors (see the `runs` and `errors` tables).
+    """
+    from crawler.run import run_crawl
+
+    ok = run_crawl(
+        list(spiders),
+        db_path=db,
+        archive_dir=archive,
+        sites_file=sites,
+        max_pages=max_pages,
+        overrides=dict(o.split("=", 1) for o in overrides),
+    )
+    if not ok:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--archive", default="data/archive", show_default=True, type=click.Path(file_okay=False))
+def reprocess(db: str, archive: str) -> None:
+    """Re-run the extractors over the archived pages, without touching the network."""
+    from crawler.reprocess import reprocess as run
+
+    run(db_path=db, archive_dir=archive)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-p", "--port", default=8001, show_default=True, type=int)
+def serve(db: str, port: int) -> None:
+    """Browse the database with Datasette, read-only, on 127.0.0.1."""
+    from crawler.serve import serve as run
+
+    run(db_path=db, port=port)
+
+
+@cli.command()
+@click.argument(
+    "table", type=click.Choice(["metrics", "documents", "zones", "runs", "errors"]), default="metrics"
+)
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def export(table: str, db: str, fmt: str, output) -> None:
+    """Write a table of the database as CSV or JSON lines, for scoring tools."""
+    from crawler.export import export as run
+
+    run(db_path=db, table=table, fmt=fmt, out=output)
+
+
+if __name__ == "__main__":
+    cli()
