@@ -1,23 +1,307 @@
 """Article extraction: page bytes or text in; title, date, source, author, body out.
 
-PLACEHOLDER: replaced by the real implementation.
+Bytes are checked (empty, binary), capped, and decoded with the charset verified against the bytes
+(`extractors.decode`). Plain-text dumps go to `extractors.textdump`. HTML is parsed once with lxml:
+meta tags and JSON-LD are read first, invisible markup is dropped (normalisation stage 1), then the
+headline is found, the byline near it read, and the body taken from the densest text block
+(`extractors.content`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+from lxml import etree
+
+from extractors import content, pagemeta
+from extractors.dates import find_dates, parse_date, url_date
+from extractors.decode import charset_from_headers, decode_html
+from extractors.normalise.markup import drop_invisible
 from extractors.records import Article, UnreadableInput
+
+# Only this much of a page is read: a real article fits many times over, and the work stays bounded.
+MAX_BYTES = 4_000_000
+TRUNCATED = "input_truncated"
+HIDDEN_REMOVED = "hidden_text_removed"
+NO_BODY = "no_body_found"
+HEAD_LINES = 8  # lines at the top of the block searched for the headline and byline
+NEAR_CHARS = 300  # how much text after the headline is searched for the byline
+
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\xd0\xcf\x11\xe0", "an Office document"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7z archive"),
+    (b"RIFF", "a RIFF media file"),
+    (b"\x00\x00\x01\x00", "an icon"),
+    (b"wOFF", "a web font"),
+)
+_MARKUP = re.compile(
+    r"<(?:!doctype|html|head|body|meta|title|div|p|span|a|table|br|script|h[1-6])\b", re.IGNORECASE
+)
+_CONTROL = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def unreadable_reason(data: bytes) -> str | None:
+    """Why these bytes hold no page (empty, binary), or None when they may."""
+    if not data:
+        return "empty file"
+    head = data[:8192]
+    if not data.strip() and not head.strip(b"\x00"):
+        return "empty file (only NUL bytes)" if head else "empty file"
+    if not data.strip():
+        return "empty file (white space only)"
+    for magic, what in _MAGIC:
+        if head.lstrip().startswith(magic):
+            return f"not a page: {what}"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 with a BOM has NUL bytes but is text
+    # Text has no control bytes other than white space and ESC; binary data is full of them.
+    if len(head) - len(head.translate(None, _CONTROL)) > len(head) // 100:
+        return "not a page: binary data"
+    return None
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for k, v in headers.items():
+        if k.lower() == name:
+            return v
+    return None
 
 
 def extract_article(
     data: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None
 ) -> Article:
+    """Read one page (HTML bytes in any encoding, HTML text, or a plain-text dump) into an Article.
+
+    Raises `UnreadableInput` (one-line reason) when there is no page: empty or binary input.
+    """
+    flags: list[str] = []
     if isinstance(data, bytes):
-        if not data.strip():
-            raise UnreadableInput("empty file")
-        text = data.decode("utf-8", errors="replace")
+        if reason := unreadable_reason(data):
+            raise UnreadableInput(reason)
+        if len(data) > MAX_BYTES:
+            data = data[:MAX_BYTES]
+            flags.append(TRUNCATED)
+        text, _, decode_flags = decode_html(data, charset_from_headers(_header(headers, "content-type")))
+        flags += decode_flags
     else:
         text = data
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return Article(title=lines[0] if lines else None, body="\n".join(lines[1:]), url=url)
+        if not text.strip():
+            raise UnreadableInput("empty file (white space only)" if text else "empty file")
+        if len(text) > MAX_BYTES:
+            text = text[:MAX_BYTES]
+            flags.append(TRUNCATED)
+    is_html = bool(_MARKUP.search(text[:8192]))
+    article = _from_html(text, url, flags) if is_html else _text_dump(text, url)
+    article.flags = sorted(set(article.flags) | set(flags))
+    return article
+
+
+def _text_dump(text: str, url: str | None) -> Article:
+    try:
+        from extractors.textdump import read_text_dump
+    except ImportError:  # the text-dump reader is optional: a plain split keeps the page readable
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        return Article(title=lines[0] if lines else None, body="\n".join(lines[1:]), url=url)
+    return read_text_dump(text, url)
+
+
+def _parse(text: str) -> etree._Element | None:
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
+    try:
+        return etree.fromstring(_XML_DECL.sub("", text, count=1), parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower() and (href := link.get("href", "")).startswith(
+            "http"
+        ):
+            return href.strip()
+    og = meta.get("og:url", "")
+    return og if og.startswith("http") else None
+
+
+def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
+    root = _parse(text)
+    if root is None:
+        raise UnreadableInput("no HTML content could be parsed")
+    meta = pagemeta.read_meta(root)
+    ld = pagemeta.read_json_ld(root)
+    if drop_invisible(root):
+        flags.append(HIDDEN_REMOVED)
+    url = url or _canonical_url(root, meta)
+
+    title, headline = pagemeta.find_headline(root, meta)
+    if title is None and ld.get("headline"):
+        title = ld["headline"]
+    stats = content.stats_for(root)
+    block = content.main_block(root, stats, headline)
+    # The byline: just after the headline, or just before the article block.
+    if headline is not None:
+        near_parts = _following(headline, NEAR_CHARS)
+    else:
+        near_parts = _preceding(block[0], NEAR_CHARS) if block else []
+    near = _text_of(near_parts, NEAR_CHARS)
+    fields = pagemeta.read_byline(near)
+    dated = _dated_element(near_parts)
+    if headline is not None:
+        _cut_before(headline, block)
+    lines = content.block_lines(block, stats)
+
+    date = pagemeta.meta_date(meta) or parse_date(ld.get("datepublished"))
+    date = date or dated or fields.get("date") or url_date(url) or _first_date(near)
+    source = pagemeta.meta_value(meta, ("contentsource", "source"))
+    if not source or "/" in source:  # a URL is no source name
+        source = fields.get("source")
+    author = pagemeta.meta_name(meta, ("author",)) or pagemeta.as_name(ld.get("author"))
+    author = author or fields.get("author") or fields.get("editor")
+    lines = _strip_tail(_strip_head(lines, title))
+    if not lines:
+        flags.append(NO_BODY)
+    return Article(
+        title=title,
+        date=date,
+        source=source,
+        author=author,
+        url=url,
+        body="\n".join(lines),
+    )
+
+
+def _first_date(text: str) -> str | None:
+    dates = find_dates(text)
+    return dates[0][1] if dates else None
+
+
+def _following(el: etree._Element, limit: int) -> list[etree._Element | str]:
+    """What follows an element in document order (tails and later subtrees, up the tree), until
+    about `limit` characters of text have been seen."""
+    parts: list[etree._Element | str] = [el.tail or ""]
+    size = len(parts[0])
+    node: etree._Element | None = el
+    while node is not None and size < limit:
+        for sib in node.itersiblings():
+            if not isinstance(sib.tag, str):
+                continue
+            parts.append(sib)
+            size += sum(len(t.strip()) for t in sib.itertext())
+            if sib.tail:
+                parts.append(sib.tail)
+            if size >= limit:
+                break
+        node = node.getparent()
+        if node is not None and node.tail:
+            parts.append(node.tail)
+            size += len(node.tail)
+    return parts
+
+
+def _preceding(el: etree._Element, limit: int) -> list[etree._Element | str]:
+    """The subtrees just before an element (its earlier siblings), in document order."""
+    parts: list[etree._Element | str] = []
+    size = 0
+    for sib in el.itersiblings(preceding=True):
+        if isinstance(sib.tag, str):
+            parts.append(sib)
+            size += sum(len(t.strip()) for t in sib.itertext())
+        if size > limit:
+            break
+    return parts[::-1]
+
+
+def _text_of(parts: list[etree._Element | str], limit: int) -> str:
+    out = []
+    for p in parts:
+        out.append(p if isinstance(p, str) else " ".join(t.strip() for t in p.itertext() if t.strip()))
+    return " ".join(out)[:limit]
+
+
+# Elements whose class/id says they hold the publication time (`pubtime`, `blog-postTime`, `date`);
+# `update`/`up-time` and recommendation stamps are other dates.
+_TIME_NAME = re.compile(r"time|date|pub|publish", re.IGNORECASE)
+_OTHER_TIME = re.compile(r"update|up-time|modif|recommend|comment|related|expire", re.IGNORECASE)
+
+
+def _dated_element(parts: list[etree._Element | str]) -> str | None:
+    """The date of the first time-named element among the parts (attribute or text)."""
+    for p in parts:
+        if isinstance(p, str):
+            continue
+        for el in p.iter():
+            if not isinstance(el.tag, str):
+                continue
+            names = f"{el.get('class', '')} {el.get('id', '')}"
+            if el.tag != "time" and not _TIME_NAME.search(names):
+                continue
+            if _OTHER_TIME.search(names):
+                continue
+            for value in (el.get("datetime"), el.get("data-time"), el.get("content")):
+                if value and (d := parse_date(value)):
+                    return d
+            text = " ".join(t.strip() for t in el.itertext() if t.strip())
+            if len(text) <= 80 and (d := _first_date(text)):
+                return d
+    return None
+
+
+def _cut_before(headline: etree._Element, block: list[etree._Element]) -> None:
+    """When the article block holds the headline, drop it and what comes before it (breadcrumbs,
+    section names): the body starts after the headline."""
+    inside = {id(el) for el in block}
+    chain = []
+    node: etree._Element | None = headline
+    while node is not None and id(node) not in inside:
+        chain.append(node)
+        node = node.getparent()
+    if node is None:
+        return
+    for el in chain:
+        for sib in list(el.itersiblings(preceding=True)):
+            if isinstance(sib.tag, str):
+                sib.getparent().remove(sib)
+    headline.getparent().remove(headline)
+
+
+# Platform disclaimers under re-published articles (`特别声明：以上内容…`, `平台声明：…`) and their
+# English versions.
+_DISCLAIMER = re.compile(r"^(?:特别|平台|免责|版权)声明\s*[:：]|^Notice\s*:")
+
+
+def _strip_tail(lines: list[str]) -> list[str]:
+    while lines and _DISCLAIMER.match(lines[-1]):
+        lines = lines[:-1]
+    return lines
+
+
+def _strip_head(lines: list[str], title: str | None) -> list[str]:
+    """Drop the headline and byline lines the article block starts with (they are fields, not body).
+
+    A byline may spread over several short lines (`作者名`, `关注`, `2024-05-08 23:23`, `来自甘肃`):
+    short lines without sentence ends are dropped up to the last one that carries a date or label.
+    """
+    head = lines[:HEAD_LINES]
+    cut = 0
+    for i, line in enumerate(head):
+        if title and (line == title or (len(line) <= len(title) + 2 and title in line)):
+            cut = i + 1
+            continue
+        if len(line) > 120 or any(c in line for c in "。！？!?"):
+            break
+        if pagemeta.has_label(line) or (len(line) <= 30 and find_dates(line)):
+            cut = i + 1
+        elif len(line) > 30:
+            break
+    return lines[cut:]

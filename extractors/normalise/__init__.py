@@ -1,6 +1,8 @@
-"""Normalisation: raw article text -> clean simplified text, in the stages of the design.
+"""Normalisation: article text -> clean simplified text, in the stages of the design.
 
-PLACEHOLDER: replaced by the real staged implementation.
+Stage 1 (markup) works on the HTML tree in `extractors.markup`; the text stages here run in order:
+2 pinyin runs, 3 traditional -> simplified, 4 spam headers, 5 boilerplate, 6 duplicate copies,
+7 layout. Each reports what it did, and `normalise` turns that into the document's flags.
 """
 
 from __future__ import annotations
@@ -8,20 +10,58 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-import opencc
+from extractors.normalise.boilerplate import remove_boilerplate
+from extractors.normalise.duplicates import remove_duplicates
+from extractors.normalise.layout import fix_layout
+from extractors.normalise.pinyin import remove_pinyin
+from extractors.normalise.recurring import SiteProfile, block_key
+from extractors.normalise.script import convert_line, to_simplified
+from extractors.normalise.spam import remove_spam
 
-_T2S = opencc.OpenCC("t2s")
-_PINYIN = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
+__all__ = ["SiteProfile", "block_key", "normalise", "normalise_line"]
+
+_SPACES = re.compile(r"\s+")
 
 
 def normalise_line(text: str | None) -> str | None:
+    """A title, source or author: pinyin runs removed, simplified, white space collapsed."""
     if text is None:
         return None
-    return _T2S.convert(_PINYIN.sub("", text)).strip()
+    out = _SPACES.sub(" ", convert_line(remove_pinyin(text)[0])).strip()
+    return out or None
 
 
 def normalise(
     text: str, *, title: str | None = None, recurring: Collection[str] = ()
 ) -> tuple[str, list[str]]:
-    out = _T2S.convert(_PINYIN.sub("", text))
-    return out, []
+    """The clean body (paragraphs split by `\\n`) and the flags naming what was changed.
+
+    `title` is the article's headline (body lines repeating it are dropped); `recurring` holds the
+    blocks a `SiteProfile` saw on many pages of the same site.
+    """
+    flags: list[str] = []
+    text, n = remove_pinyin(text)
+    if n:
+        flags.append("pinyin_removed")
+    text, n = to_simplified(text)
+    if n:
+        flags.append("traditional_converted")
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    lines, n = remove_spam(lines)
+    if n:
+        flags.append("spam_removed")
+    lines, n = remove_boilerplate(lines, recurring)
+    if n:
+        flags.append("boilerplate_removed")
+    lines, n, damaged = remove_duplicates(lines, title=normalise_line(title))
+    if n:
+        flags.append("duplicate_removed")
+    if damaged:
+        flags.append("mojibake_copy_dropped")
+    lines, joins, quotes = fix_layout(lines)
+    if joins:
+        flags.append("lines_joined")
+    if quotes:
+        flags.append("quotes_repaired")
+    return "\n".join(lines), flags
