@@ -1,0 +1,311 @@
+"""extract_metrics: the figures a researcher reads from a zone document, as records."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+
+import pytest
+from conftest import seed
+
+from extractors.document import read_document
+from extractors.metrics import extract_metrics
+from extractors.records import Document
+
+HAS_ZONES = importlib.util.find_spec("extractors.zones") is not None
+
+
+def metrics(body: str, date: str | None = "2022-12-22", title: str | None = None) -> list[dict]:
+    return extract_metrics(Document(doc="t", body=body, date=date, title=title))
+
+
+def one(body: str, **kw) -> dict:
+    rows = metrics(body, **kw)
+    assert len(rows) == 1, [(r["metric"], r["value"], r["unit"], r["kind"]) for r in rows]
+    return rows[0]
+
+
+def facts(rows: list[dict]) -> list[tuple]:
+    return [(r["metric"], r["value"], r["unit"], r["kind"]) for r in rows]
+
+
+# counts, money, areas
+
+
+def test_count_with_the_indicator_before_it():
+    r = one("高新技术企业4399家")
+    assert (r["metric"], r["value"], r["unit"], r["kind"]) == ("高新技术企业", 4399, "家", "level")
+    assert r["text"] == "4399家" and (r["start"], r["end"]) == (6, 11)
+
+
+def test_money_in_base_units():
+    r = one("技术合同交易额376.96亿元")
+    assert (r["metric"], r["value"], r["unit"]) == ("技术合同交易额", 37696000000, "元")
+    assert one("实现营业收入1.85亿元")["value"] == 185000000
+    assert one("实际利用外资3.2亿美元")["unit"] == "美元"
+    assert one("全区生产总值1.2万亿元")["value"] == 1.2e12
+
+
+def test_yuan_is_implied_for_money_indicators():
+    r = one("技术合同交易额达到16.8 亿。")
+    assert (r["metric"], r["value"], r["unit"]) == ("技术合同交易额", 1680000000, "元")
+
+
+def test_area():
+    r = one("规划面积564.7平方公里")
+    assert (r["metric"], r["value"], r["unit"], r["kind"]) == ("规划面积", 564.7, "平方公里", "level")
+
+
+def test_the_indicator_is_the_phrase_without_subject_verb_or_level_qualifier():
+    r = one("2021年,全省高新区建成省级及以上研发平台1422个。")
+    assert (r["metric"], r["value"], r["unit"], r["period"]) == ("研发平台", 1422, "个", "2021")
+    assert one("高新区实现进出口总额1281.67亿元")["metric"] == "进出口总额"
+    assert one("(其中市级以上研发平台416家)")["metric"] == "研发平台"
+
+
+def test_counted_noun_after_the_measure_word():
+    assert one("评价对象包括46家国家及省级高新区。")["metric"] == "国家及省级高新区"
+    assert one("当年全省新增的6家国家级科技企业孵化器均落户于高新区")["metric"] == "国家级科技企业孵化器"
+    assert one("遴选了杭州高新区等13家具备条件的国家高新区启动首批试点")["metric"] == "国家高新区"
+
+
+def test_a_later_value_of_the_same_indicator():
+    rows = metrics("新增上市企业2家，累计达到26家")
+    assert facts(rows) == [("上市企业", 2, "家", "level"), ("上市企业", 26, "家", "level")]
+    rows = metrics("农村社区综合服务设施覆盖率由31.8%上升到84.6%")
+    assert [r["metric"] for r in rows] == ["农村社区综合服务设施覆盖率"] * 2
+
+
+def test_a_count_of_organisations_ends_at_the_organisation_noun():
+    r = metrics("高新区在全国169家国家高新区综合评价中排名第18位")[0]
+    assert (r["metric"], r["value"], r["unit"]) == ("国家高新区", 169, "家")
+
+
+# growth, shares, ranks, changes
+
+
+def test_growth_attaches_to_the_figure_it_follows():
+    rows = metrics("技术合同交易额376.96亿元,同比增长49.85%")
+    assert facts(rows) == [
+        ("技术合同交易额", 37696000000, "元", "level"),
+        ("技术合同交易额", 49.85, "%", "growth"),
+    ]
+
+
+def test_a_fall_is_negative_growth():
+    r = one("营业收入同比下降3.2%")
+    assert (r["metric"], r["value"], r["kind"]) == ("营业收入", -3.2, "growth")
+
+
+def test_fenbie_gives_each_rate_to_its_own_metric():
+    rows = metrics("高新技术企业4399家、科技型中小企业4424家,同比分别增长20.32%、47.12%")
+    assert facts(rows)[2:] == [
+        ("高新技术企业", 20.32, "%", "growth"),
+        ("科技型中小企业", 47.12, "%", "growth"),
+    ]
+
+
+def test_fenbie_gives_each_count_its_own_metric():
+    rows = metrics("高新技术企业和科技型中小企业分别为4399家、4424家")
+    assert facts(rows) == [("高新技术企业", 4399, "家", "level"), ("科技型中小企业", 4424, "家", "level")]
+
+
+def test_share_of_a_total():
+    rows = metrics("建成研发平台1422个,占全省园区研发平台总量的68.10%")
+    assert facts(rows)[1] == ("研发平台", 68.1, "%", "share")
+
+
+@pytest.mark.parametrize(
+    "body, metric, value",
+    [
+        ("完成了全省园区43.77%的技工贸总收入、40.38%的园区生产总值", "技工贸总收入", 43.77),
+        ("以占全省产业园区33.09%的数量", "数量", 33.09),
+        ("全省75%的科创板上市企业落户高新区", "科创板上市企业", 75),
+        ("高新技术产业增加值占比达45%", "高新技术产业增加值", 45),
+        ("R&D经费占GDP比重为3.5%", "R&D经费", 3.5),
+        ("全市1/2的高新技术企业集中在高新区", "高新技术企业", 50),
+        ("九成以上企业为民营企业", "企业", 90),
+    ],
+)
+def test_shares(body, metric, value):
+    r = metrics(body)[0]
+    assert (r["metric"], r["value"], r["unit"], r["kind"]) == (metric, value, "%", "share")
+
+
+def test_share_written_as_a_fraction_refers_to_the_figure_before():
+    rows = metrics("入选洛阳市高企培育库企业93家,全市占比五分之一")
+    assert rows[1]["kind"] == "share" and rows[1]["value"] == 20 and "培育库" in rows[1]["metric"]
+
+
+def test_per_mille_share():
+    r = one("研发投入强度为千分之六")
+    assert (r["metric"], r["value"], r["unit"], r["kind"]) == ("研发投入强度", 0.6, "%", "share")
+
+
+@pytest.mark.parametrize(
+    "body, value",
+    [("综合排名上升至第13位", 13), ("高新区综合实力居全国第5", 5), ("营业收入位列全市第一", 1)],
+)
+def test_ranks(body, value):
+    r = one(body)
+    assert (r["value"], r["unit"], r["kind"]) == (value, "位", "rank")
+
+
+def test_rank_in_an_evaluation_names_the_evaluation_not_the_zone():
+    rows = metrics("在国家高新区综合评价中，洛阳高新区位列第46位，较上年前进8位。")
+    assert facts(rows) == [("综合排名", 46, "位", "rank"), ("综合排名", 8, "位", "change")]
+
+
+def test_ordinals_inside_names_are_not_ranks():
+    assert metrics("大量青年进入第三产业就业") == []
+    assert metrics("服务业稳居国民经济第一大产业") == []
+
+
+def test_rank_change_and_point_change():
+    rows = metrics("综合评价排名上升至第13位，较上年上升3个位次")
+    assert facts(rows) == [("综合排名", 13, "位", "rank"), ("综合排名", 3, "位", "change")]
+    assert one("排名下降2个位次")["value"] == -2
+    rows = metrics("研发投入强度达到4.5%，比上年提高2个百分点")
+    assert facts(rows)[1] == ("研发投入强度", 2, "个百分点", "change")
+
+
+# targets, approximations, periods
+
+
+def test_money_values_are_written_amounts_not_float_noise():
+    assert one("实现进出口额85.6亿元")["value"] == 8560000000
+
+
+def test_a_goal_reported_as_reached_is_not_a_target():
+    r = one("攻坚目标任务，到2020年底，实现了832个贫困县全部摘帽", date="2021-03-01")
+    assert (r["metric"], r["kind"]) == ("贫困县", "level")
+
+
+def test_targets():
+    r = one("全年培育高企不少于60家")
+    assert (r["metric"], r["value"], r["unit"], r["kind"], r["bound"]) == ("高企", 60, "家", "target", "min")
+    r = one("力争到2025年高新技术企业达到1000家")
+    assert (r["metric"], r["kind"]) == ("高新技术企业", "target")
+
+
+@pytest.mark.parametrize(
+    "body, approx, bound",
+    [
+        ("入驻企业近200家", True, None),
+        ("集聚企业400余家", True, None),
+        ("企业100多家", True, None),
+        ("超过50家企业入驻", False, "min"),
+        ("高新技术企业60家以上", False, "min"),
+    ],
+)
+def test_approximations(body, approx, bound):
+    r = one(body)
+    assert (r["approx"], r["bound"]) == (approx, bound)
+
+
+def test_placeholder_years_give_no_period():
+    r = one("20xx 年我区完成国家科技型中小企业评价入库 318 家")
+    assert (r["metric"], r["value"], r["period"]) == ("国家科技型中小企业", 318, None)
+
+
+def test_sentence_initial_year_governs_the_sentence():
+    rows = metrics("2021年,全省高新区拥有高新技术企业4399家、科技型中小企业4424家。")
+    assert [r["period"] for r in rows] == ["2021", "2021"]
+
+
+# not metrics
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "根据国科发火〔2020〕12号文件",
+        "第五条 本协会的宗旨",
+        "一是强化资源配置。(二)完善政策法规",
+        "实施“1264”发展战略",
+        "推进“四个一”建设",
+        "以三个代表重要思想为指导",
+        "党的十九届五中全会精神",
+        "“十四五”规划开局之年",
+        "电话:0731-88888888,邮编410000",
+        "2022年12月21日,成果发布会举行",
+        "做好“高”和“新”两篇文章",
+    ],
+)
+def test_labels_dates_and_names_are_not_metrics(body):
+    assert metrics(body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   \n ",
+        "没有任何数字的一段文字。",
+        "1" * 5000 + "家",
+        "企业" * 20000 + "5家",
+        "一" * 5000,
+        "%" * 1000,
+    ],
+)
+def test_bad_input_gives_no_records_or_sane_values(body):
+    for r in metrics(body):
+        assert r["value"] == r["value"] and abs(r["value"]) < 1e30
+
+
+def test_random_text_never_raises():
+    rng = random.Random(0)
+    alphabet = "0123456789.,%-~第百分之千万亿元家个年成折负近约余多以上不少于占比重的同比增长下降排名居全国一二三十零两，。、（）“”\n"
+    for _ in range(300):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        for r in metrics(body):
+            assert body[r["start"] : r["end"]] == r["text"]
+
+
+def test_a_very_long_line_is_read():
+    body = "，".join(["高新技术企业4399家"] * 3000)
+    rows = metrics(body)
+    assert len(rows) == 1  # the same figure repeated is one record
+
+
+# whole documents
+
+
+def test_a_repeated_figure_is_one_record():
+    body = "高新技术企业4399家。\n摘要:高新技术企业4399家。"
+    assert len(metrics(body)) == 1
+
+
+def test_a_repeated_figure_takes_the_period_a_later_mention_states():
+    body = "13家首批试点高新区负责人参加了会议。\n2020年,13家具备条件的国家高新区启动首批试点。"
+    rows = metrics(body)
+    assert [(r["value"], r["period"]) for r in rows] == [(13, "2020")]
+
+
+def test_seed_report_figures():
+    doc = read_document(seed("000").read_bytes(), doc="000")
+    rows = extract_metrics(doc)
+    found = {(r["metric"], r["value"], r["unit"], r["kind"], r["period"]) for r in rows}
+    assert ("技术合同交易额", 37696000000, "元", "level", "2021") in found
+    assert ("技术合同交易额", 49.85, "%", "growth", "2021") in found
+    assert ("科技型中小企业", 47.12, "%", "growth", "2021") in found
+    assert ("进出口总额", 128167000000, "元", "level", "2021") in found
+    # the page carries a second copy of the article: each figure is still one record
+    assert len([r for r in rows if r["value"] == 4399]) == 1
+    for r in rows:
+        assert doc.body[r["start"] : r["end"]] == r["text"]
+        assert r["text"] in r["sentence"]
+
+
+def test_seed_work_summary_with_placeholder_years():
+    doc = read_document(seed("002").read_bytes(), doc="002")
+    rows = extract_metrics(doc)
+    money = [(r["metric"], r["value"]) for r in rows if r["unit"] == "元" and "技术合同" in r["metric"]]
+    assert money == [("技术合同交易额", 1680000000), ("技术合同交易额", 1601000000)]
+    assert all(r["period"] is None for r in rows if r["metric"] == "技术合同交易额")
+
+
+@pytest.mark.skipif(not HAS_ZONES, reason="zone registry not present")
+def test_subject_from_the_text():
+    r = one("2021年,全省高新区拥有高新技术企业4399家。", title="湖南省高新区创新发展绩效评价")
+    assert "湖南" in (r["subject"] or "")
