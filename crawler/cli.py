@@ -129,16 +129,22 @@ def crawl(
     Pages already stored and unchanged are not fetched again. The exit status is 1 when the run
     recorded errors (see the `runs` and `errors` tables).
     """
-    from crawler.run import run_crawl
+    from crawler.run import CrawlSetupError, run_crawl
 
-    ok = run_crawl(
-        list(spiders),
-        db_path=db,
-        archive_dir=archive,
-        sites_file=sites,
-        max_pages=max_pages,
-        overrides=dict(o.split("=", 1) for o in overrides),
-    )
+    bad = [o for o in overrides if "=" not in o]
+    if bad:
+        raise click.BadParameter(f"expected NAME=VALUE, got {bad[0]!r}", param_hint="--set")
+    try:
+        ok = run_crawl(
+            list(spiders),
+            db_path=db,
+            archive_dir=archive,
+            sites_file=sites,
+            max_pages=max_pages,
+            overrides=dict(o.split("=", 1) for o in overrides),
+        )
+    except CrawlSetupError as e:
+        raise click.UsageError(str(e)) from None
     if not ok:
         raise click.exceptions.Exit(1)
 
@@ -147,10 +153,14 @@ def crawl(
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
 @click.option("--archive", default="data/archive", show_default=True, type=click.Path(file_okay=False))
 def reprocess(db: str, archive: str) -> None:
-    """Re-run the extractors over the archived pages, without touching the network."""
+    """Re-run the extractors over the archived pages, without touching the network.
+
+    The latest successful response of each URL is read again; its document and metrics replace the
+    stored ones. A progress bar goes to stderr, the counts to stdout.
+    """
     from crawler.reprocess import reprocess as run
 
-    run(db_path=db, archive_dir=archive)
+    click.echo(run(db_path=db, archive_dir=archive).line())
 
 
 @cli.command()
@@ -165,16 +175,27 @@ def serve(db: str, port: int) -> None:
 
 @cli.command()
 @click.argument(
-    "table", type=click.Choice(["metrics", "documents", "zones", "runs", "errors"]), default="metrics"
+    "table",
+    type=click.Choice(["metrics", "documents", "zones", "runs", "errors", "pages"]),
+    default="metrics",
 )
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
 def export(table: str, db: str, fmt: str, output) -> None:
-    """Write a table of the database as CSV or JSON lines, for scoring tools."""
+    """Write a table of the database as CSV or JSON lines, for scoring tools.
+
+    Columns keep the table's order and rows its key order; JSON columns are decoded in JSON lines.
+    """
+    import sqlite3
+
     from crawler.export import export as run
 
-    run(db_path=db, table=table, fmt=fmt, out=output)
+    try:
+        run(db_path=db, table=table, fmt=fmt, out=output)
+    except (ValueError, sqlite3.DatabaseError) as e:
+        click.echo(f"zonecrawl: {db}: {e}", err=True)
+        raise click.exceptions.Exit(1) from None
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Datasette metadata for `zonecrawl serve`: facets, labels and canned queries (metadata.yaml)."""

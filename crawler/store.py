@@ -1,0 +1,446 @@
+"""The database behind zonecrawl: documents, metrics, zones, crawl runs and their errors (sqlite-utils).
+
+One SQLite file (data/zones.db by default) in WAL mode, so Datasette can read while a crawl writes.
+Every page is saved in one transaction, keyed by stable ids, so saving a page again, or resuming a
+killed crawl, never duplicates a row. The schema grows through an ordered list of migrations,
+recorded in `_migrations`; opening a database applies the ones it lacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import sqlite_utils
+
+from extractors.records import Document
+
+# Trigram FTS5 (substring search that works for Chinese, which has no spaces between words).
+TRIGRAM_MIN_SQLITE = (3, 34, 0)
+# Trigram search cannot match fewer than three characters; shorter queries use LIKE.
+TRIGRAM_MIN_CHARS = 3
+# A block counts as site chrome once it was seen on this many pages of the site.
+RECURRING_MIN_PAGES = 3
+
+METRIC_COLUMNS = [
+    "id", "document_id", "subject", "zone_id", "metric", "value", "unit", "kind", "period",
+    "approx", "bound", "text", "sentence", "start", "end",
+]  # fmt: skip
+PAGE_STATE = ["url", "etag", "last_modified", "content_hash", "fetched_at", "status"]
+
+
+def now() -> str:
+    """The current time as stored in the database: ISO 8601, UTC, seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def canonical_url(url: str) -> str:
+    """The URL a page is known by: scheme and host lower-cased, default port and fragment dropped."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep what was written
+        return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    if port and (scheme, port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{port}"
+    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+
+
+def document_id(url: str) -> str:
+    """The stable id of the document at URL (the same page always gets the same id)."""
+    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def _header(headers: Mapping[str, object] | None, name: str) -> str | None:
+    """A header value, whatever the case of its name and whether it is str, bytes or a list."""
+    for key, value in (headers or {}).items():
+        k = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if k.lower() != name:
+            continue
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        return str(value) if value is not None else None
+    return None
+
+
+# Migrations: append only; each one takes the database and leaves it one step newer.
+
+
+def _m001_tables(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": int, "started": str, "finished": str, "spiders": str, "settings": str,
+            "status": str, "stats": str, "error_count": int, "pages": int, "items": int,
+        },
+        pk="id", if_not_exists=True,
+    )  # fmt: skip
+    db["errors"].create(
+        {"id": int, "run_id": int, "url": str, "spider": str, "kind": str, "message": str, "at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+        if_not_exists=True,
+    )
+    db["documents"].create(
+        {
+            "id": str, "url": str, "site": str, "title": str, "date": str, "source": str,
+            "author": str, "body": str, "flags": str, "spider": str, "fetched_at": str,
+            "content_hash": str, "run_id": int,
+        },
+        pk="id", foreign_keys=[("run_id", "runs", "id")], if_not_exists=True,
+    )  # fmt: skip
+    db["zones"].create(
+        {
+            "id": str, "name": str, "short_name": str, "province": str, "city": str,
+            "level": str, "aliases": str,
+        },
+        pk="id", if_not_exists=True,
+    )  # fmt: skip
+    db["metrics"].create(
+        {
+            "id": str, "document_id": str, "subject": str, "zone_id": str, "metric": str,
+            "value": float, "unit": str, "kind": str, "period": str, "approx": int, "bound": str,
+            "text": str, "sentence": str, "start": int, "end": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("zone_id", "zones", "id")],
+        if_not_exists=True,
+    )  # fmt: skip
+    db["pages"].create(
+        {
+            "url": str, "etag": str, "last_modified": str, "content_hash": str, "status": int,
+            "fetched_at": str, "document_id": str,
+        },
+        pk="url", if_not_exists=True,
+    )  # fmt: skip
+
+
+def _m002_indexes(db: sqlite_utils.Database) -> None:
+    db["metrics"].create_index(["metric", "period"], if_not_exists=True)
+    db["metrics"].create_index(["zone_id"], if_not_exists=True)
+    db["metrics"].create_index(["document_id"], if_not_exists=True)
+    db["documents"].create_index(["site", "date"], if_not_exists=True)
+    db["documents"].create_index(["content_hash"], if_not_exists=True)
+    db["errors"].create_index(["run_id"], if_not_exists=True)
+
+
+def _m003_search(db: sqlite_utils.Database) -> None:
+    """Trigram full-text indexes, kept in step with their tables by triggers."""
+    if sqlite3.sqlite_version_info < TRIGRAM_MIN_SQLITE:
+        raise RuntimeError(
+            f"SQLite {sqlite3.sqlite_version} has no trigram tokenizer (3.34 or newer is needed)"
+        )
+    db["documents"].enable_fts(["title", "body"], tokenize="trigram", create_triggers=True, replace=True)
+    db["metrics"].enable_fts(["sentence"], tokenize="trigram", create_triggers=True, replace=True)
+
+
+def _m004_page_archive(db: sqlite_utils.Database) -> None:
+    """Where each page's raw response lies in the WARC archive (file#offset)."""
+    if "warc" not in db["pages"].columns_dict:
+        db["pages"].add_column("warc", str)
+
+
+def _m005_site_blocks(db: sqlite_utils.Database) -> None:
+    """Which page of a site each block (by `block_key`) was seen on: the site's recurring chrome."""
+    db["site_blocks"].create(
+        {"site": str, "key": str, "url": str}, pk=("site", "key", "url"), if_not_exists=True
+    )
+    db["site_blocks"].create_index(["site", "key"], if_not_exists=True)
+
+
+def _m006_site_block_pages(db: sqlite_utils.Database) -> None:
+    """The content of the page a block was seen on, so copies of one article at several URLs count once."""
+    if "page" not in db["site_blocks"].columns_dict:
+        db["site_blocks"].add_column("page", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_tables,
+    _m002_indexes,
+    _m003_search,
+    _m004_page_archive,
+    _m005_site_blocks,
+    _m006_site_block_pages,
+]
+
+
+def migrate(db: sqlite_utils.Database, migrations: list[Callable] | None = None) -> list[str]:
+    """Apply the migrations the database has not had yet, in order; returns their names."""
+    db["_migrations"].create({"name": str, "applied": str}, pk="name", if_not_exists=True)
+    done = {r["name"] for r in db["_migrations"].rows}
+    applied = []
+    for step in MIGRATIONS if migrations is None else migrations:
+        name = step.__name__.lstrip("_")
+        if name in done:
+            continue
+        step(db)
+        with db.atomic():
+            db["_migrations"].insert({"name": name, "applied": now()})
+        applied.append(name)
+    return applied
+
+
+def _zone_rows() -> list[dict]:
+    """The zone registry as table rows, or nothing while the registry is not installed."""
+    try:
+        from extractors.zones import zones_table_rows
+    except ModuleNotFoundError as e:
+        if e.name != "extractors.zones":
+            raise
+        return []
+    rows = []
+    for row in zones_table_rows():
+        row = dict(row)
+        if isinstance(row.get("aliases"), list | tuple | set):
+            row["aliases"] = json.dumps(sorted(row["aliases"]), ensure_ascii=False)
+        rows.append(row)
+    return rows
+
+
+class Store:
+    """The crawl's database: what the pipelines write and what serve, export and reprocess read."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.enable_wal()
+        migrate(self.db)
+        self.sync_zones()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Zones
+
+    def sync_zones(self, rows: Iterable[dict] | None = None) -> int:
+        """Fill `zones` from the registry (or ROWS); returns how many zones the table holds."""
+        rows = _zone_rows() if rows is None else list(rows)
+        if rows:
+            with self.db.atomic():
+                self.db["zones"].upsert_all(rows, pk="id", alter=True)
+        return self.db["zones"].count
+
+    # Pages and documents
+
+    def page_state(self, url: str) -> dict | None:
+        """What is known of URL from its last fetch (for conditional requests), or None if never fetched."""
+        row = self.db.execute(
+            f"select {', '.join(PAGE_STATE)} from pages where url = ?", [canonical_url(url)]
+        ).fetchone()
+        return dict(zip(PAGE_STATE, row)) if row else None
+
+    def save_page(
+        self,
+        *,
+        url: str,
+        status: int,
+        headers: Mapping[str, object],
+        body_hash: str,
+        fetched_at: str,
+        document: Document | None,
+        metrics: list[dict],
+        run_id: int,
+        warc: str | None = None,
+        spider: str | None = None,
+    ) -> str | None:
+        """Save one fetched page with its document and metrics, all or nothing; returns the document id.
+
+        The document's id is the hash of its canonical URL (the final URL when the page redirected),
+        and its metrics replace the ones it had, so saving the same page again changes nothing.
+        A 304 (not modified) only records that the page was checked. Without a document (a page
+        that held no article) only the page's state is kept.
+        """
+        key = canonical_url(url)
+        old = self.db.execute("select document_id from pages where url = ?", [key]).fetchone()
+        doc_id = old[0] if old else None
+        with self.db.atomic():
+            if status == 304 and old:
+                self.db.execute(
+                    "update pages set fetched_at = ?, status = ? where url = ?", [fetched_at, status, key]
+                )
+                return doc_id
+            if document is not None:
+                doc_id = document_id(document.url or url)
+                self._write_document(doc_id, url, document, fetched_at, body_hash, run_id, spider)
+                self._write_metrics(doc_id, metrics)
+            self.db["pages"].upsert(
+                {
+                    "url": key,
+                    "etag": _header(headers, "etag"),
+                    "last_modified": _header(headers, "last-modified"),
+                    "content_hash": body_hash,
+                    "status": status,
+                    "fetched_at": fetched_at,
+                    "document_id": doc_id,
+                    "warc": warc,
+                },
+                pk="url",
+            )
+        return doc_id
+
+    def _write_document(
+        self,
+        doc_id: str,
+        url: str,
+        d: Document,
+        fetched_at: str,
+        body_hash: str,
+        run_id: int,
+        spider: str | None,
+    ) -> None:
+        row = {
+            "id": doc_id,
+            "url": d.url or url,
+            "site": d.site,
+            "title": d.title,
+            "date": d.date,
+            "source": d.source,
+            "author": d.author,
+            "body": d.body,
+            "flags": json.dumps(sorted(d.flags), ensure_ascii=False),
+            "fetched_at": fetched_at,
+            "content_hash": body_hash,
+            "run_id": run_id,
+        }
+        if spider is not None:
+            row["spider"] = spider
+        self.db["documents"].upsert(row, pk="id")
+
+    def _write_metrics(self, doc_id: str, metrics: list[dict]) -> None:
+        self.db.execute("delete from metrics where document_id = ?", [doc_id])
+        rows = []
+        for n, m in enumerate(metrics):
+            row = {c: m.get(c) for c in METRIC_COLUMNS[2:]}
+            row["approx"] = int(bool(row["approx"]))
+            rows.append({"id": f"{doc_id}-{n:04d}", "document_id": doc_id, **row})
+        if rows:
+            self.db["metrics"].insert_all(rows, pk="id")
+
+    def document_for_hash(self, content_hash: str) -> str | None:
+        """The id of a stored document whose page had exactly these bytes (a duplicate elsewhere)."""
+        row = self.db.execute(
+            "select id from documents where content_hash = ? order by id limit 1", [content_hash]
+        ).fetchone()
+        return row[0] if row else None
+
+    # Cross-page boilerplate
+
+    def add_site_blocks(self, site: str, url: str, body: str) -> None:
+        """Remember the blocks of one page of SITE (its raw body text, one block a line)."""
+        from extractors.normalise.recurring import MIN_KEY, block_key
+
+        keys = sorted({k for k in map(block_key, body.splitlines()) if len(k) >= MIN_KEY})
+        page = hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()
+        rows = [{"site": site, "key": k, "url": canonical_url(url), "page": page} for k in keys]
+        with self.db.atomic():
+            self.db["site_blocks"].insert_all(rows, pk=("site", "key", "url"), ignore=True)
+
+    def site_blocks(self, site: str, min_pages: int = RECURRING_MIN_PAGES) -> set[str]:
+        """The block keys seen on at least MIN_PAGES pages of SITE: what `normalise(recurring=...)` drops.
+
+        A page counts once however many URLs carry it, and a URL once however often it changed, so
+        an article copied across columns or re-fetched is never taken for site chrome.
+        """
+        rows = self.db.execute(
+            "select key from site_blocks where site = ? group by key "
+            "having count(distinct url) >= ? and count(distinct page) >= ?",
+            [site, min_pages, min_pages],
+        )
+        return {r[0] for r in rows}
+
+    # Runs and errors
+
+    def start_run(self, spiders: list[str], settings: dict) -> int:
+        """Open a crawl run; its id goes on every page and error of the run."""
+        with self.db.atomic():
+            table = self.db["runs"].insert(
+                {
+                    "started": now(),
+                    "spiders": json.dumps(list(spiders), ensure_ascii=False),
+                    "settings": json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str),
+                    "status": "running",
+                    "error_count": 0,
+                    "pages": 0,
+                    "items": 0,
+                }
+            )
+        return int(table.last_pk)
+
+    def record_error(
+        self, run_id: int, url: str | None, kind: str, message: str, spider: str | None = None
+    ) -> None:
+        """Keep a failed fetch or parse (kind: dns, timeout, http_500, redirect_loop, too_large, robots, parse)."""
+        with self.db.atomic():
+            self.db["errors"].insert(
+                {
+                    "run_id": run_id,
+                    "url": url,
+                    "spider": spider,
+                    "kind": kind,
+                    "message": message,
+                    "at": now(),
+                }
+            )
+
+    def finish_run(self, run_id: int, stats: dict, status: str) -> None:
+        """Close a run with its crawl stats and final status (finished, failed, interrupted, ...)."""
+        errors = self.db.execute("select count(*) from errors where run_id = ?", [run_id]).fetchone()[0]
+        pages = stats.get("pages", stats.get("response_received_count", 0))
+        items = stats.get("items", stats.get("item_scraped_count", 0))
+        with self.db.atomic():
+            self.db["runs"].update(
+                run_id,
+                {
+                    "finished": now(),
+                    "status": status,
+                    "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
+                    "error_count": errors,
+                    "pages": pages,
+                    "items": items,
+                },
+            )
+
+    # Reading
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for summaries."""
+        return {t: self.db[t].count for t in ("documents", "metrics", "zones", "pages", "runs", "errors")}
+
+    def search(self, q: str, table: str = "documents", limit: int = 50) -> list[dict]:
+        """Rows of TABLE (documents or metrics) whose text contains Q, Chinese included.
+
+        Three characters or more use the trigram index; shorter queries, which trigrams cannot
+        match, fall back to a LIKE scan.
+        """
+        columns = {"documents": ["title", "body"], "metrics": ["sentence"]}[table]
+        q = q.strip()
+        if not q:
+            return []
+        if len(q) >= TRIGRAM_MIN_CHARS:
+            phrase = '"' + q.replace('"', '""') + '"'
+            sql = (
+                f"select {table}.* from {table} join {table}_fts on {table}_fts.rowid = {table}.rowid "
+                f"where {table}_fts match ? order by {table}_fts.rank limit ?"
+            )
+            params: list = [phrase, limit]
+        else:
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where = " or ".join(f"{c} like ? escape '\\'" for c in columns)
+            sql = f"select * from {table} where {where} limit ?"
+            params = [pattern] * len(columns) + [limit]
+        return [dict(r) for r in self.db.query(sql, params)]
