@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import click
 
@@ -13,17 +15,27 @@ from crawler.tables import format_table
 from extractors.records import Document, UnreadableInput
 
 DEFAULT_DB = "data/zones.db"
+T = TypeVar("T")
 
 
-def _documents(files: tuple[str, ...]):
-    """Yield the documents of FILES; report unreadable ones on stderr and remember the failure."""
+def _read_each(files: tuple[str, ...], then: Callable[[Document], T]) -> Iterator[T]:
+    """THEN applied to the document of each of FILES; a file that cannot be read is reported on
+    stderr in one line, the others still go through, and the exit status becomes 1."""
     failed = 0
     for path in iter_paths(files):
         try:
-            yield read_path(path)
+            result = then(read_path(path))
         except UnreadableInput as e:
             failed += 1
             click.echo(f"zonecrawl: {path}: {e}", err=True)
+            continue
+        except Exception as e:  # a bug on one page must not hide the others behind a traceback
+            failed += 1
+            click.echo(
+                f"zonecrawl: {path}: internal error, please report it: {type(e).__name__}: {e}", err=True
+            )
+            continue
+        yield result
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -43,7 +55,7 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
     A directory stands for every file in it. Files that cannot be read are reported on stderr and
     make the exit status 1; the others are still printed.
     """
-    for d in _documents(files):
+    for d in _read_each(files, lambda d: d):
         if fmt == "jsonl":
             click.echo(json.dumps(d.to_dict(), ensure_ascii=False))
         else:
@@ -77,8 +89,8 @@ def metrics(files: tuple[str, ...], fmt: str) -> None:
     if writer:
         writer.writeheader()
     rows: list[dict] = []
-    for d in _documents(files):
-        for m in extract_metrics(d):
+    for records in _read_each(files, extract_metrics):
+        for m in records:
             if fmt == "jsonl":
                 click.echo(json.dumps(m, ensure_ascii=False))
             elif writer:

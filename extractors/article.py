@@ -10,13 +10,13 @@ headline is found, the byline near it read, and the body taken from the densest 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from lxml import etree
 
 from extractors import content, pagemeta
 from extractors.dates import find_dates, parse_date, url_date
-from extractors.decode import charset_from_headers, decode_html
+from extractors.decode import charset_from_headers, decode_html, sniff_utf16
 from extractors.normalise.markup import drop_invisible
 from extractors.records import Article, UnreadableInput
 
@@ -25,6 +25,8 @@ MAX_BYTES = 4_000_000
 TRUNCATED = "input_truncated"
 HIDDEN_REMOVED = "hidden_text_removed"
 NO_BODY = "no_body_found"
+HTML_TRUNCATED = "html_truncated"  # the page ends before its closing tags (an interrupted download)
+MARKUP_DAMAGED = "markup_damaged"  # the parser gave up on part of the page (nesting too deep)
 HEAD_LINES = 8  # lines at the top of the block searched for the headline and byline
 NEAR_CHARS = 300  # how much text after the headline is searched for the byline
 
@@ -61,8 +63,8 @@ def unreadable_reason(data: bytes) -> str | None:
     for magic, what in _MAGIC:
         if head.lstrip().startswith(magic):
             return f"not a page: {what}"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None  # UTF-16 with a BOM has NUL bytes but is text
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or sniff_utf16(head):
+        return None  # UTF-16 has NUL bytes but is text
     # Text has no control bytes other than white space and ESC; binary data is full of them.
     if len(head) - len(head.translate(None, _CONTROL)) > len(head) // 100:
         return "not a page: binary data"
@@ -85,6 +87,14 @@ def extract_article(
 
     Raises `UnreadableInput` (one-line reason) when there is no page: empty or binary input.
     """
+    return extract_page(data, url, headers)[0]
+
+
+def extract_page(
+    data: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None
+) -> tuple[Article, bool]:
+    """`extract_article`, and whether the page was HTML: its markup then already cut the body to
+    the article, while a text dump's body still runs on into whatever the page shows after it."""
     flags: list[str] = []
     if isinstance(data, bytes):
         if reason := unreadable_reason(data):
@@ -104,7 +114,7 @@ def extract_article(
     is_html = bool(_MARKUP.search(text[:8192]))
     article = _from_html(text, url, flags) if is_html else _text_dump(text, url)
     article.flags = sorted(set(article.flags) | set(flags))
-    return article
+    return article, is_html
 
 
 def _text_dump(text: str, url: str | None) -> Article:
@@ -116,12 +126,49 @@ def _text_dump(text: str, url: str | None) -> Article:
     return read_text_dump(text, url)
 
 
-def _parse(text: str) -> etree._Element | None:
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
+def _parse(text: str) -> tuple[etree._Element | None, bool]:
+    """The tree, and whether the parser had to give up on part of the page (nesting too deep).
+
+    `huge_tree` lifts libxml2's limit of 256 nested elements: pages with unclosed `<font>` or `<li>`
+    tags nest deeper than that, and everything past the limit would be lost.
+    """
+    text = _XML_DECL.sub("", text, count=1)
+    root, fatal = _parse_once(text)
+    # Still too deep: the same page without the tags that nest (inline markup first, then every
+    # container but paragraphs), so that at least its text is read.
+    for tags in (_INLINE_TAGS, _CONTAINER_TAGS):
+        if root is not None and not fatal:
+            break
+        text = tags.sub(" ", text)
+        root, _ = _parse_once(text)
+    return root, fatal
+
+
+_INLINE_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|center|a)\b[^>]*>", re.IGNORECASE)
+_CONTAINER_TAGS = re.compile(
+    r"</?(?:div|li|ul|ol|dl|dd|dt|table|tbody|tr|td|th|section|article)\b[^>]*>", re.IGNORECASE
+)
+
+
+def _parse_once(text: str) -> tuple[etree._Element | None, bool]:
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True
+    )
     try:
-        return etree.fromstring(_XML_DECL.sub("", text, count=1), parser)
+        root = etree.fromstring(text, parser)
     except (etree.ParserError, ValueError):
-        return None
+        return None, True
+    return root, any(e.level == etree.ErrorLevels.FATAL for e in parser.error_log)
+
+
+# The last part of a page searched for its closing tags: pages append scripts after `</html>`.
+_END_TAG = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_END_WINDOW = 65536
+
+
+def _cut_short(text: str) -> bool:
+    """Whether an HTML page stops before its end (`</body>` / `</html>` never come)."""
+    return _END_TAG.search(text, max(0, len(text) - _END_WINDOW)) is None
 
 
 def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
@@ -135,20 +182,39 @@ def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
 
 
 def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
-    root = _parse(text)
+    root, damaged = _parse(text)
     if root is None:
         raise UnreadableInput("no HTML content could be parsed")
+    if damaged:
+        flags.append(MARKUP_DAMAGED)
+    if TRUNCATED not in flags and _cut_short(text):
+        flags.append(HTML_TRUNCATED)
     meta = pagemeta.read_meta(root)
     ld = pagemeta.read_json_ld(root)
+    scripted = pagemeta.script_date(root)  # read before scripts are dropped
     if drop_invisible(root):
         flags.append(HIDDEN_REMOVED)
     url = url or _canonical_url(root, meta)
 
-    title, headline = pagemeta.find_headline(root, meta)
+    title, headline, copies = pagemeta.find_headline(root, meta)
     if title is None and ld.get("headline"):
         title = ld["headline"]
     stats = content.stats_for(root)
     block = content.main_block(root, stats, headline)
+    if len(copies) > 1 and block:
+        # Of several copies of the headline, the article's is the last one before its text.
+        nearest = _last_before(copies, block[0], stats)
+        if nearest is not headline:
+            headline = nearest
+            block = content.main_block(root, stats, headline)
+    elif (
+        headline is None
+        and block
+        and (first := content.first_paragraph(block, stats)) is not None
+        and (found := pagemeta.headline_before(root, first, stats.index, stats.own))
+    ):
+        # The <title> names no article (the site alone, keyword spam): the headline above the text.
+        title, headline = found
     # The byline: just after the headline, or just before the article block.
     if headline is not None:
         near_parts = _following(headline, NEAR_CHARS)
@@ -156,13 +222,23 @@ def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
         near_parts = _preceding(block[0], NEAR_CHARS) if block else []
     near = _text_of(near_parts, NEAR_CHARS)
     fields = pagemeta.read_byline(near)
-    dated = _dated_element(near_parts)
+    # Unlabelled dates are looked for only above the article's text: below a short article the
+    # window reaches the related list and its dates.
+    prose = content.first_prose(block, stats)
+    stop = (stats.index[prose], stats.index) if prose in stats.index else None
+    dated = _dated_element(near_parts, NEAR_CHARS, stop)
+    # A byline printed under the article (portals, Q&A sites) is read when the top has none.
+    below = pagemeta.read_byline(_text_of(_following(block[-1], NEAR_CHARS), NEAR_CHARS)) if block else {}
     if headline is not None:
         _cut_before(headline, block)
     lines = content.block_lines(block, stats)
 
-    date = pagemeta.meta_date(meta) or parse_date(ld.get("datepublished"))
-    date = date or dated or fields.get("date") or url_date(url) or _first_date(near)
+    # The article's own date, most trusted first: what the page says about itself in meta data,
+    # then a byline (labelled, then a date standing alone under the headline), then the URL; a
+    # date inside the text or in a related list below is never taken.
+    date = pagemeta.meta_date(meta) or parse_date(ld.get("datepublished") or ld.get("datecreated"))
+    date = date or dated or fields.get("date") or url_date(url) or below.get("date")
+    date = date or _standalone_date(near_parts, NEAR_CHARS, stop) or scripted
     source = pagemeta.meta_value(meta, ("contentsource", "source"))
     if not source or "/" in source:  # a URL is no source name
         source = fields.get("source")
@@ -181,9 +257,71 @@ def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
     )
 
 
+def _last_before(els: list[etree._Element], block: etree._Element, stats: content.Stats) -> etree._Element:
+    """Of elements in document order, the last one before the end of `block` (one inside the
+    block counts); the first element when none is."""
+    index = stats.index
+    end = index.get(block, -1)
+    for el in block.iterdescendants():
+        end = index.get(el, end)
+    before = [el for el in els if index.get(el, end + 1) <= end]
+    return before[-1] if before else els[0]
+
+
 def _first_date(text: str) -> str | None:
     dates = find_dates(text)
     return dates[0][1] if dates else None
+
+
+# A text node with sentence punctuation, or longer than this, is prose: a date in it is an event's.
+_STANDALONE = 100
+_PROSE = re.compile(r"[，。；！？]")
+
+
+# Where a search below the headline stops: (the document index of the article's first paragraph,
+# the index of every element), or None to search the whole window.
+_Stop = tuple[int, dict[etree._Element, int]] | None
+
+
+def _standalone_date(parts: list[etree._Element | str], limit: int, stop: _Stop = None) -> str | None:
+    """The first date, within `limit` characters and above the article's text, that stands in a
+    short text node of its own (`2021/06/18 09:12`, `东方网 2024-05-13`), not one inside a sentence
+    (`5月19日是…`)."""
+    seen = 0
+    for piece in _text_pieces(parts, stop):
+        piece = " ".join(piece.split())
+        if seen >= limit:
+            return None
+        seen += len(piece)
+        if piece and len(piece) <= _STANDALONE and not _PROSE.search(piece) and (d := _first_date(piece)):
+            return d
+    return None
+
+
+def _reached(el: etree._Element, stop: _Stop) -> bool:
+    if stop is None:
+        return False
+    i = stop[1].get(el)
+    return i is not None and i >= stop[0]
+
+
+def _text_pieces(parts: list[etree._Element | str], stop: _Stop = None) -> Iterator[str]:
+    """The text nodes of the parts in document order, up to the stop element."""
+    for p in parts:
+        if isinstance(p, str):
+            if p and not p.isspace():
+                yield p
+            continue
+        for event, el in etree.iterwalk(p, events=("start", "end")):
+            if not isinstance(el.tag, str):
+                continue
+            if event == "start":
+                if _reached(el, stop):
+                    return
+                if el.text and not el.text.isspace():
+                    yield el.text
+            elif el is not p and el.tail and not el.tail.isspace():
+                yield el.tail
 
 
 def _following(el: etree._Element, limit: int) -> list[etree._Element | str]:
@@ -235,14 +373,23 @@ _TIME_NAME = re.compile(r"time|date|pub|publish", re.IGNORECASE)
 _OTHER_TIME = re.compile(r"update|up-time|modif|recommend|comment|related|expire", re.IGNORECASE)
 
 
-def _dated_element(parts: list[etree._Element | str]) -> str | None:
-    """The date of the first time-named element among the parts (attribute or text)."""
+def _dated_element(parts: list[etree._Element | str], limit: int, stop: _Stop = None) -> str | None:
+    """The date of the first time-named element among the parts (attribute or text), within
+    `limit` characters of text and above the article's text: a time element in the article or
+    the related list below it is no byline."""
+    seen = 0
     for p in parts:
         if isinstance(p, str):
+            seen += len(p.strip())
             continue
         for el in p.iter():
+            if seen >= limit:
+                return None
             if not isinstance(el.tag, str):
                 continue
+            if _reached(el, stop):
+                return None
+            seen += len(el.text.strip()) if el.text else 0
             names = f"{el.get('class', '')} {el.get('id', '')}"
             if el.tag != "time" and not _TIME_NAME.search(names):
                 continue

@@ -57,6 +57,7 @@ _CHROME = re.compile(
 
 # Blocks whose text is no paragraph of an article: the page itself, and headings.
 _NOT_PARAGRAPHS = frozenset({"html", "body", "h1", "h2", "h3", "h4", "h5", "h6"})
+INLINE_CHROME = 20  # an inline element named as chrome (`[编辑]` links, share buttons) up to this long
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best block joins it
 NEAR = 3  # levels above the headline within which a block counts as near it
 FAR_PENALTY = 0.5  # score divisor growth per level beyond NEAR (other stories, recommendations)
@@ -67,10 +68,6 @@ def _text_len(s: str | None) -> int:
         return 0
     s = s.strip()
     return len(s) - s.count(" ") if s else 0
-
-
-def _punct(s: str | None) -> int:
-    return len(_PUNCT.findall(s)) if s and not s.isspace() else 0
 
 
 def _is_chrome(el: etree._Element) -> bool:
@@ -87,7 +84,7 @@ def _names(el: etree._Element) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
 
 
-class _Stats:
+class Stats:
     """Per-element figures from one pass over the tree, indexed like the element list."""
 
     def __init__(self, root: etree._Element):
@@ -106,6 +103,7 @@ class _Stats:
         link = [0] * n  # ... of which inside <a>
         punct = [0] * n  # sentence punctuation in the subtree
         links = [0] * n  # <a> elements in the subtree
+        link_punct = [0] * n  # sentence punctuation inside <a>
         own = [0] * n  # characters of the element's own paragraph (inline content, not in links)
         own_punct = [0] * n
         findall = _PUNCT.findall
@@ -124,6 +122,7 @@ class _Stats:
             if tag == "a":
                 link[i] = text[i]
                 links[i] += 1
+                link_punct[i] = punct[i]
             p = parent[i]
             if p < 0:
                 continue
@@ -131,6 +130,7 @@ class _Stats:
             link[p] += link[i]
             punct[p] += punct[i]
             links[p] += links[i]
+            link_punct[p] += link_punct[i]
             tail = el.tail
             if tail and not tail.isspace():
                 tail = tail.strip()
@@ -145,6 +145,7 @@ class _Stats:
                 own[p] += own[i]
                 own_punct[p] += own_punct[i]
         self.text, self.link, self.punct, self.links = text, link, punct, links
+        self.link_punct = link_punct
         self.own, self.own_punct = own, own_punct
 
     def link_density(self, i: int) -> float:
@@ -166,7 +167,7 @@ _TAG_WEIGHT.update(dict.fromkeys(["ol", "ul", "dl", "dd", "dt", "li", "form", "a
 _TAG_WEIGHT.update(dict.fromkeys(["h1", "h2", "h3", "h4", "h5", "h6", "th", "header", "footer", "nav"], -5))
 
 
-def _headline_distance(st: _Stats, headline: etree._Element | None) -> list[int] | None:
+def _headline_distance(st: Stats, headline: etree._Element | None) -> list[int] | None:
     """For each element, how many levels above the headline its common ancestor with it lies."""
     if headline is None or headline not in st.index:
         return None
@@ -183,14 +184,14 @@ def _headline_distance(st: _Stats, headline: etree._Element | None) -> list[int]
 
 
 def main_block(
-    root: etree._Element, stats: _Stats | None = None, headline: etree._Element | None = None
+    root: etree._Element, stats: Stats | None = None, headline: etree._Element | None = None
 ) -> list[etree._Element]:
     """The elements holding the article text, in document order.
 
     With the headline known, blocks far from it in the tree (other stories, recommendations) are
     discounted: the article is the dense text near its headline.
     """
-    st = stats or _Stats(root)
+    st = stats or Stats(root)
     dist = _headline_distance(st, headline)
     n = len(st.els)
     score = [0.0] * n
@@ -257,7 +258,7 @@ def main_block(
     return keep
 
 
-def block_lines(els: list[etree._Element], stats: _Stats | None = None, prune: bool = True) -> list[str]:
+def block_lines(els: list[etree._Element], stats: Stats | None = None, prune: bool = True) -> list[str]:
     """The text of the elements, one line per block, skipping link lists and named chrome."""
     st = stats
     out: list[str] = []
@@ -276,31 +277,42 @@ def block_lines(els: list[etree._Element], stats: _Stats | None = None, prune: b
         i = st.index.get(el)
         if i is None:
             return False
-        if el.tag in BLOCK_TAGS and st.text[i] and _is_chrome(el):
+        if st.text[i] and _is_chrome(el) and (el.tag in BLOCK_TAGS or st.text[i] <= INLINE_CHROME):
             return True
         # A block of links (menus, related articles, tag lists): no prose of its own.
         return (
             el.tag in BLOCK_TAGS
             and st.links[i] >= 2
             and st.link_density(i) > 0.5
-            and st.punct[i] - _punct_in_links(el) < 2
+            and st.punct[i] - st.link_punct[i] < 2
         )
 
-    def walk(el: etree._Element) -> None:
-        block = el.tag in BLOCK_TAGS
-        if block:
-            flush()
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            if isinstance(child.tag, str) and not skip(child):
-                walk(child)
-            if child.tail:
-                if block and child.tag in BLOCK_TAGS:
+    def walk(top: etree._Element) -> None:
+        # An explicit stack, not recursion: broken pages (unclosed <font>, <div>) nest a thousand
+        # levels deep. Each entry: ("open", element), ("tail", child, parent is a block), or
+        # ("close", element, is a block).
+        stack: list[tuple] = [("open", top)]
+        while stack:
+            entry = stack.pop()
+            kind, el = entry[0], entry[1]
+            if kind == "open":
+                block = el.tag in BLOCK_TAGS
+                if block:
                     flush()
-                buf.append(child.tail)
-        if block:
-            flush()
+                if el.text:
+                    buf.append(el.text)
+                stack.append(("close", el, block))
+                for child in reversed(el):
+                    if child.tail:
+                        stack.append(("tail", child, block))
+                    if isinstance(child.tag, str) and not skip(child):
+                        stack.append(("open", child))
+            elif kind == "tail":
+                if entry[2] and el.tag in BLOCK_TAGS:
+                    flush()
+                buf.append(el.tail)
+            elif entry[2]:
+                flush()
 
     for el in els:
         if not skip(el) or len(els) == 1:
@@ -309,10 +321,57 @@ def block_lines(els: list[etree._Element], stats: _Stats | None = None, prune: b
     return out
 
 
-def _punct_in_links(el: etree._Element) -> int:
-    return sum(_punct("".join(a.itertext())) for a in el.iter("a"))
+def first_paragraph(els: list[etree._Element], stats: Stats, min_chars: int = 10) -> etree._Element | None:
+    """The first element of the block with a paragraph of text of its own."""
+    for top in els:
+        for el in top.iter():
+            i = stats.index.get(el)
+            if i is not None and el.tag in BLOCK_TAGS and stats.own[i] >= min_chars:
+                return el
+    return None
 
 
-def stats_for(root: etree._Element) -> _Stats:
+_PROSE_MARKS = re.compile(r"[。！？!?]|[，,；;].*[，,；;]")
+
+
+def first_prose(els: list[etree._Element], stats: Stats) -> etree._Element | None:
+    """The first paragraph of the block that reads as prose (sentence marks, or clauses), where
+    a byline (`日期：… 来源：…`) does not."""
+    for top in els:
+        for el in top.iter():
+            i = stats.index.get(el)
+            if i is None or el.tag not in BLOCK_TAGS or el.tag in _NOT_PARAGRAPHS or stats.own[i] < 10:
+                continue
+            if _PROSE_MARKS.search(_own_text(el)):
+                return el
+    return None
+
+
+def _own_text(el: etree._Element, limit: int = 400) -> str:
+    """The start of an element's own paragraph: its text and inline children, not nested blocks."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
+            parts.append(text_upto(child, limit))
+        parts.append(child.tail or "")
+        if sum(map(len, parts)) > limit:
+            break
+    return "".join(parts)
+
+
+def text_upto(el: etree._Element, limit: int) -> str:
+    """The text of an element, read no further than about `limit` characters: a broken page nests
+    the rest of itself inside an element, and reading all of it for each would be quadratic."""
+    parts: list[str] = []
+    size = 0
+    for t in el.itertext():
+        parts.append(t)
+        size += len(t)
+        if size > limit:
+            break
+    return "".join(parts)
+
+
+def stats_for(root: etree._Element) -> Stats:
     """The per-element figures `main_block` and `block_lines` share (computed once per page)."""
-    return _Stats(root)
+    return Stats(root)

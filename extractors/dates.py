@@ -24,6 +24,8 @@ DATE = re.compile(
 _UTC = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$")
 # Dates in URLs: /2024/0510/, /20240515/, /2024-05/13/, t20240520_, 2024-05-16/doc, /202405/t20240520
 URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
+# Portals that do not pad: /art/2023/3/15/art_1229_1.html (whole path segments only).
+URL_PATH_DATE = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
 
 
 def make_date(year: int | str, month: int | str, day: int | str) -> str | None:
@@ -95,7 +97,8 @@ def url_date(url: str | None) -> str | None:
     if not url:
         return None
     path = url.split("?", 1)[0]
-    for m in URL_DATE.finditer(path):
-        if d := make_date(*m.groups()):
-            return d
+    for pattern in (URL_DATE, URL_PATH_DATE):
+        for m in pattern.finditer(path):
+            if d := make_date(*m.groups()):
+                return d
     return None

@@ -102,6 +102,33 @@ def _is_common(ch: str) -> bool:
         return False
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+KANA_SHARE = 0.05  # of the non-ASCII characters, for a text to read as Japanese
+
+
+def _has_kana(text: str) -> bool:
+    sample = [c for c in text[: _SAMPLE * 8] if c > "\x7f"][:_SAMPLE]
+    return bool(sample) and len(_KANA.findall("".join(sample))) >= KANA_SHARE * len(sample)
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` for UTF-16 bytes without a byte-order mark, else None.
+
+    Markup is ASCII, so UTF-16 text has a NUL byte in most code units, always on the same side.
+    """
+    head = data[:8192]
+    if len(head) < 16:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * half and other <= 0.02 * half:
+            text = _strict(data[: len(data) // 2 * 2], codec)
+            if text is not None and "<" in text[:2048]:
+                return codec
+    return None
+
+
 def plausibility(text: str) -> float:
     """Share of the non-ASCII characters (a sample) that are common ones; 1.0 for ASCII-only text."""
     sample = [c for c in text[: _SAMPLE * 8] if c > "\x7f"][:_SAMPLE]
@@ -151,14 +178,20 @@ def _choose(data: bytes, named: list[str]) -> tuple[str, str, bool]:
 
     # Undeclared (or wrongly declared) legacy encodings: the most plausible clean reading.
     best: tuple[float, str, str] | None = None
+    japanese = False
     for codec in _FALLBACKS:
         text = _strict(data, codec)
         if text is None:
             continue
         score = plausibility(text)
         if codec == "gb18030" and score >= _PLAUSIBLE:
-            return text, codec, False
-        if best is None or score > best[0]:
+            # GB2312 holds the kana at the very bytes EUC-JP uses: kana in a GB reading are a
+            # Japanese page's, whose Japanese reading is then as plausible (and wins the tie).
+            japanese = _has_kana(text)
+            if not japanese:
+                return text, codec, False
+        tie_wins = japanese and codec in ("shift_jis", "euc-jp")
+        if best is None or score > best[0] or (tie_wins and score >= best[0]):
             best = (score, codec, text)
     if best is not None:
         return best[2], best[1], False
@@ -180,6 +213,10 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str, lis
         if data.startswith(bom):
             text, bad = _replaced(data[len(bom) :], codec)
             return text, codec, [BYTES_REPLACED] if bad else []
+
+    if codec := sniff_utf16(data):
+        text, bad = _replaced(data[: len(data) // 2 * 2], codec)
+        return text, codec, [CHARSET_GUESSED, UNUSUAL_ENCODING] + ([BYTES_REPLACED] if bad else [])
 
     named = [c for c in (normalise_charset(declared), normalise_charset(sniff_meta_charset(data))) if c]
     if data.isascii():

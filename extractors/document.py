@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from urllib.parse import urlsplit
 
-from extractors.article import extract_article
+from extractors.article import extract_page
 from extractors.normalise import normalise, normalise_line
-from extractors.records import Document
+from extractors.records import Article, Document
 
 
 def site_of(url: str | None) -> str | None:
@@ -30,8 +30,16 @@ def read_document(
     `recurring` holds blocks seen on many pages of the same site (footers, charters); they are
     dropped from the body. Raises `UnreadableInput` when there is no page to read.
     """
-    article = extract_article(data, url=url, headers=headers)
-    body, flags = normalise(article.body, title=article.title, recurring=recurring)
+    return document_from_page(extract_page(data, url=url, headers=headers), doc, url, recurring)
+
+
+def document_from_page(
+    page: tuple[Article, bool], doc: str, url: str | None = None, recurring: Collection[str] = ()
+) -> Document:
+    """The normalised document of a page `extract_page` has read (a crawl reads each page once
+    and learns its site's recurring blocks from the raw article in between)."""
+    article, from_html = page
+    body, flags = normalise(article.body, title=article.title, recurring=recurring, tail=not from_html)
     url = article.url or url
     return Document(
         doc=doc,

@@ -12,14 +12,17 @@ import re
 
 from lxml import etree
 
+from extractors.content import text_upto
 from extractors.dates import find_dates, parse_date
+from extractors.normalise.spam import is_spam_line
 
 # Meta names (lower case) by field, in order of trust.
 TITLE_KEYS = ("articletitle", "og:title", "twitter:title", "headline", "title")
 DATE_KEYS = (
     "pubdate", "publishdate", "publish_date", "publishtime", "publish-time", "publish_time", "pubtime",
-    "article:published_time", "og:article:published_time", "og:release_date", "datepublished",
-    "firstpublishedtime", "article:published", "published_time", "releasedate", "dc.date.issued",
+    "pub_date", "article:published_time", "og:article:published_time", "og:published_time",
+    "og:release_date", "og:time", "datepublished", "firstpublishedtime", "article:published",
+    "published_time", "publication_date", "releasedate", "weibo:article:create_at", "dc.date.issued",
     "dc.date", "dcterms.issued", "dcterms.created", "created", "date",
 )  # fmt: skip
 SOURCE_KEYS = ("contentsource", "source", "og:article:source", "article:source", "mediaid", "og:site_name")
@@ -28,11 +31,13 @@ AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "b
 _SPACE = re.compile(r"\s+")
 # Longer labels first, so that `发布时间` is not read as `时间`.
 _LABEL = re.compile(
-    r"(信息来源|文章来源|稿件来源|新闻来源|来\s*源|出\s*处|发布单位|发布机构|作\s*者|撰\s*稿|记\s*者|"
+    r"(信息来源|文章来源|稿件来源|新闻来源|来\s*源|出\s*处|发布单位|发布机构|发布人|发布者|作\s*者|撰\s*稿|记\s*者|"
     r"责任编辑|责编|编\s*辑|发布时间|发表时间|发布日期|发稿时间|成文日期|更新时间|日\s*期|时\s*间|"
     r"点击数?|浏览次数|浏览量?|阅读量?|字号|分享到|发布于|IP属地)\s*[:：]\s*"
 )
-_SOURCE_LABELS = {"信息来源", "文章来源", "稿件来源", "新闻来源", "来源", "出处", "发布单位", "发布机构"}
+_SOURCE_LABELS = {
+    "信息来源", "文章来源", "稿件来源", "新闻来源", "来源", "出处", "发布单位", "发布机构", "发布人", "发布者",
+}  # fmt: skip
 _AUTHOR_LABELS = {"作者", "撰稿", "记者"}
 _EDITOR_LABELS = {"责任编辑", "责编", "编辑"}
 _DATE_LABELS = {"发布时间", "发表时间", "发布日期", "发稿时间", "成文日期", "日期", "时间", "更新时间"}
@@ -92,6 +97,38 @@ def read_json_ld(root: etree._Element) -> dict[str, str]:
         except ValueError:
             continue
     return out
+
+
+# Script variables that hold the page's own publication time: `var ct = "1659274471"` (WeChat
+# article pages fill their visible time from it), `publish_time: "2024-05-16 10:00"`, `"pubDate":…`.
+# The value is looked for first and its name after it: scanning for the names at every position of
+# a page's scripts costs ten times as much.
+_SCRIPT_VALUE = re.compile(r"""[:=]\s*["']?(1\d{9}(?:\d{3})?|(?:19|20)\d\d[-/年][^"'<>,;]{3,25})""")
+_SCRIPT_NAME = re.compile(
+    r"""(?<![\w.])(?:ct|create_time|createTime|publish_time|publishTime|pubtime|pubTime|pub_time|pubDate|"""
+    r"""pub_date|publishDate|publish_date|datePublished)["']?\s*$"""
+)
+
+
+def script_date(root: etree._Element) -> str | None:
+    """The publication date scripts carry, when every such variable on the page agrees.
+
+    Pages that list other articles set the same variables for each of them (`pubDate` of every
+    related item): a page with two different dates tells nothing.
+    """
+    found: set[str] = set()
+    for s in root.iter("script"):
+        text = s.text
+        if not text or s.get("type") == "application/ld+json":
+            continue
+        for m in _SCRIPT_VALUE.finditer(text):
+            if not _SCRIPT_NAME.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            if d := parse_date(m[1]):
+                found.add(d)
+                if len(found) > 1:
+                    return None
+    return found.pop() if found else None
 
 
 def first_meta(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -185,17 +222,24 @@ def _text_cells(root: etree._Element) -> list[etree._Element]:
     for el in body.iter() if body is not None else ():
         if el.tag == "a" or not el.text or not 4 <= len(el.text.strip()) <= 120:
             continue
-        if len(el) <= 3 and not any(a.tag == "a" for a in el.iterancestors()):
+        if len(el) <= 3 and next(el.iterancestors("a"), None) is None:
             out.append(el)
     return out
 
 
+# Raw text (white space included) read from a candidate headline: a headline is far shorter.
+_RAW_LIMIT = 600
+
+
 def _best_match(
     candidates: list[etree._Element], ref_grams: list[set[str]]
-) -> tuple[float, float, int, str, etree._Element] | None:
+) -> tuple[tuple[float, float, int, str, etree._Element] | None, list[etree._Element]]:
+    """The best matching candidate, and every candidate that matches as well (in document order):
+    pages repeat the headline in a sticky top bar or a print view."""
     best = None
+    scored = []
     for rank, el in enumerate(candidates):
-        text = clean("".join(el.itertext()))
+        text = clean(text_upto(el, _RAW_LIMIT))
         if not 4 <= len(text) <= 120:
             continue
         grams = _bigram_set(text)
@@ -210,27 +254,34 @@ def _best_match(
             continue
         bonus = 0.3 if el.tag == "h1" else 0.2 if el.tag in ("h2", "h3") else 0.0
         key = (recall + bonus, precision, -rank, text, el)
+        scored.append(key)
         if best is None or key[:3] > best[:3]:
             best = key
-    return best
+    copies = [k[4] for k in scored if best is not None and k[:2] == best[:2] and k[3] == best[3]]
+    return best, copies
 
 
-def find_headline(root: etree._Element, meta: dict[str, str]) -> tuple[str | None, etree._Element | None]:
-    """The article's headline and the element that shows it (None when only meta/<title> has it).
+def find_headline(
+    root: etree._Element, meta: dict[str, str]
+) -> tuple[str | None, etree._Element | None, list[etree._Element]]:
+    """The article's headline, the element that shows it (None when only meta/<title> has it), and
+    every element that shows it as well (the caller picks the one next to the article).
 
     An `<h1>`..`<h3>` or an element named like a title whose text matches the `<title>` (or the
     `ArticleTitle`/`og:title` meta) wins; site names in `<h1>` logos and section headers do not match.
+    A `<title>` of keyword spam (hacked mirror pages) is no reference.
     """
     page_title = clean(root.findtext(".//title"))
     refs = [clean(v) for v in (meta.get("articletitle"), meta.get("og:title"), page_title) if v]
+    refs = [r for r in refs if not is_spam_line(r)]
     ref_grams = [g for g in (_bigram_set(strip_site_suffix(r)) for r in refs) if g]
-    best = _best_match(_headline_candidates(root), ref_grams)
+    best, copies = _best_match(_headline_candidates(root), ref_grams)
     if best is None and meta.get("articletitle"):
-        return clean(meta["articletitle"]), None
+        return clean(meta["articletitle"]), None, []
     if best is None and any(strip_site_suffix(r) != r for r in refs):
         # Table-layout portals show the headline in a plain cell (`<td class="bt">`); only worth
         # looking for when the <title> has a headline part beside the site name.
-        best = _best_match(_text_cells(root), ref_grams)
+        best, copies = _best_match(_text_cells(root), ref_grams)
     if best is not None:
         text = best[3]
         # Buttons inside the headline element (`播报文章`) trail the real headline: cut them off.
@@ -239,16 +290,51 @@ def find_headline(root: etree._Element, meta: dict[str, str]) -> tuple[str | Non
             if len(ref) >= 4 and text.startswith(ref) and len(text) > len(ref):
                 text = ref
                 break
-        return text, best[4]
+        return text, best[4], copies
     # A lone <h1> that does not match the <title> is the headline when it reads like one (the
     # <title> then holds only the site name); a logo <h1> is a short link or image.
-    h1s = [h for h in root.iter("h1") if 6 <= len(clean("".join(h.itertext()))) <= 120]
+    h1s = [h for h in root.iter("h1") if 6 <= len(clean(text_upto(h, _RAW_LIMIT))) <= 120]
     if len(h1s) == 1 and not (len(h1s[0]) == 1 and h1s[0][0].tag == "a" and not (h1s[0].text or "").strip()):
-        return clean("".join(h1s[0].itertext())), h1s[0]
+        return clean(text_upto(h1s[0], _RAW_LIMIT)), h1s[0], [h1s[0]]
     for ref in refs:
         if ref:
-            return strip_site_suffix(ref), None
-    return None, None
+            return strip_site_suffix(ref), None, []
+    return None, None, []
+
+
+# At most this much text between a headline and the article's first paragraph.
+HEAD_GAP = 400
+
+
+def headline_before(
+    root: etree._Element, first: etree._Element, index: dict[etree._Element, int], own: list[int]
+) -> tuple[str, etree._Element] | None:
+    """A headline for a page whose <title> names no article (only the site, or keyword spam): the
+    last `<h1>`..`<h3>` or title-named element shortly before the article's first paragraph."""
+    start = index.get(first)
+    if start is None:
+        return None
+    best = None
+    for el in _headline_candidates(root):
+        i = index.get(el)
+        if i is None or i >= start:
+            break
+        text = clean(text_upto(el, _RAW_LIMIT))
+        if not 5 <= len(text) <= 80 or text.endswith(("。", "；", "：", ":")):
+            continue
+        # A link (a list item, a logo, a menu entry) is no headline.
+        if (len(el) and all(c.tag == "a" for c in el)) or next(el.iterancestors("a"), None) is not None:
+            continue
+        best = (text, el, i)
+    if best is None:
+        return None
+    text, el, i = best
+    last = i
+    for d in el.iterdescendants():
+        last = index.get(d, last)
+    if sum(own[last + 1 : start]) > HEAD_GAP:
+        return None
+    return text, el
 
 
 def has_label(text: str) -> bool:

@@ -12,7 +12,9 @@ from conftest import ARTICLES, FIXTURES
 from extractors.article import MAX_BYTES, TRUNCATED, extract_article
 from extractors.dates import find_date, parse_date, url_date
 from extractors.decode import BYTES_REPLACED, CHARSET_MISMATCH, UNUSUAL_ENCODING
+from extractors.document import read_document
 from extractors.normalise.markup import drop_invisible
+from extractors.normalise.script import is_traditional
 from extractors.pagemeta import read_byline, strip_site_suffix
 from extractors.records import UnreadableInput
 
@@ -144,6 +146,25 @@ def test_huge_page_is_capped_and_flagged():
     assert len(a.body) < MAX_BYTES
 
 
+def test_control_characters_and_deep_nesting_do_not_break_extraction():
+    # A hidden element followed by text with control bytes: lxml refuses such text when the tail
+    # is moved; they are dropped there, and from the document's body.
+    html = (
+        "<html><body><h1>高新区新闻</h1><div class='content'><span style='display:none'>隐藏</span>"
+        f"\x01\x02正文\x00开始。{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div></body></html>"
+    ).encode()
+    assert PARAGRAPHS[0] in extract_article(html).body
+    body = read_document(html, doc="x").body
+    assert body.startswith("正文") and "开始。" in body and not {"\x01", "\x02"} & set(body)
+    # Unclosed tags nest past libxml2's default depth limit; the text past it is still read.
+    deep = (
+        "<html><body>"
+        + "<li><font>菜单" * 1500
+        + f"<div class='content'><p>{PARAGRAPHS[0]}</p></div></body></html>"
+    )
+    assert PARAGRAPHS[0] in extract_article(deep.encode()).body
+
+
 def test_text_dump_goes_to_the_text_reader():
     a = read("dump_gbk.txt")
     assert a.title == "高新区科技创新成果丰硕"
@@ -207,6 +228,127 @@ def test_parse_meta_and_url_dates():
     assert url_date("https://www.toutiao.com/article/7370966182997787176/") is None
 
 
+def _page(
+    head: str = "", top: str = "", bottom: str = "", body_lead: str = "", title: str = "高新区新闻网"
+) -> bytes:
+    """A news page: `top` under the headline, `bottom` under the article, a related list with its
+    own dates below that."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>"
+        "<div class='nav'><a href='/'>首页</a> <a href='/xw/'>新闻中心</a></div>"
+        f"<div class='article'><h1>高新区举行项目集中签约仪式</h1>{top}"
+        f"<div class='content'>{body_lead}{article}</div>{bottom}</div>"
+        "<div class='related'><h3>相关新闻</h3><ul>"
+        "<li><a href='/a/1.html'>高新区召开年度工作会议</a><span>2023-01-15</span></li>"
+        "<li><a href='/a/2.html'>高新区举办创新创业大赛</a><span>2023-02-03</span></li></ul></div>"
+        "</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("kw", "date"),
+    [
+        ({"top": "<div class='info'>发布时间：2023年3月15日 10:30　来源：高新区管委会</div>"}, "2023-03-15"),
+        ({"top": "<p>日期：2023/3/15　浏览次数：88</p>"}, "2023-03-15"),
+        ({"top": "<div>2023-03-15 09:12 高新区新闻网</div>"}, "2023-03-15"),
+        ({"head": "<meta name='PubDate' content='2023-03-15 10:30'>"}, "2023-03-15"),
+        ({"head": "<meta name='publishdate' content='2023-03-15'>"}, "2023-03-15"),
+        (
+            {"head": "<meta property='article:published_time' content='2023-03-15T10:30:00+08:00'>"},
+            "2023-03-15",
+        ),
+        # A UTC time stamp late in the day is the next day in China.
+        ({"head": "<meta property='article:published_time' content='2023-03-14T18:30:00Z'>"}, "2023-03-15"),
+        (
+            {
+                "head": '<script type=\'application/ld+json\'>{"@type": "NewsArticle", '
+                '"datePublished": "2023-03-15T10:30:00+08:00"}</script>'
+            },
+            "2023-03-15",
+        ),
+        # Printed under the article, where the top has no byline.
+        ({"bottom": "<div class='foot-info'>发布时间：2023-03-15　来源：科技局</div>"}, "2023-03-15"),
+        # Filled in by script (WeChat article pages): one Unix time stamp, read in China's time zone.
+        ({"head": '<script>var ct = "1678847400"; var nick = "高新区发布";</script>'}, "2023-03-15"),
+    ],
+)
+def test_the_article_date_wherever_the_page_gives_it(kw, date):
+    assert extract_article(_page(**kw)).date == date
+
+
+def test_dates_that_are_not_the_articles_own_are_not_taken():
+    # A date inside the text is an event's, and the related list's dates are other articles'.
+    lead = "<p>2023年3月19日是第14个中国旅游日，全区景区推出优惠活动。</p>"
+    assert extract_article(_page(body_lead=lead)).date is None
+    # Scripts that set a publication time for every listed article say nothing about this one.
+    listed = "<script>var pubDate = '2023-05-23 09:41:17'; var pubDate = '2023-05-22 23:33:39';</script>"
+    assert extract_article(_page(head=listed)).date is None
+    # The URL's date, when the page prints none.
+    url = "http://www.example.gov.cn/xwzx/2023-03/15/content_1755244.html"
+    assert extract_article(_page(body_lead=lead), url=url).date == "2023-03-15"
+
+
+def test_url_dates():
+    assert url_date("http://www.kepu.gov.cn/politics/2023-03/15/content_1755244.html") == "2023-03-15"
+    assert url_date("http://www.example.gov.cn/art/2023/3/15/art_1229_1.html") == "2023-03-15"
+    assert url_date("http://www.example.gov.cn/news/2023/13/40/a.html") is None
+    assert url_date("http://www.example.gov.cn/zwgk/202303/t20230315_123.html") == "2023-03-15"
+    assert url_date("https://news.sina.com.cn/c/2023-03-15/doc-inausehc2630922.shtml") == "2023-03-15"
+
+
+def test_a_mirror_page_with_a_spam_title_keeps_its_headline():
+    # The <title> is keyword spam and the headline element matches nothing: the headline is the
+    # title-named element just before the article.
+    html = (
+        "<html><head><meta charset='utf-8'><title>澳门新葡京娱乐场,真人百家乐官网,老虎机在线免费玩,网上彩票投注平台</title>"
+        "</head><body><div class='logo'><h1><a href='/'>高新院</a></h1></div>"
+        "<div class='viewbox'><div class='title'><h2>衡阳高新区前三季度技工贸总收入增长15.4%</h2></div>"
+        "<div class='info'>来源:高新院 日期:2022-11-08</div><div class='content'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div></div></body></html>"
+    )
+    a = extract_article(html.encode())
+    assert a.title == "衡阳高新区前三季度技工贸总收入增长15.4%"
+    assert a.date == "2022-11-08"
+
+
+def test_of_two_copies_of_the_headline_the_one_above_the_article_gives_the_byline():
+    html = (
+        "<html><head><meta charset='utf-8'><title>高新区举行项目集中签约仪式_高新区新闻网</title></head><body>"
+        "<div class='topnav'><h1>高新区举行项目集中签约仪式</h1><div class='share'>分享到：微信 微博</div></div>"
+        "<div class='menu'><a href='/'>首页</a> <a href='/a'>要闻</a> <a href='/b'>政务</a></div>"
+        "<div class='article'><h1>高新区举行项目集中签约仪式</h1><div class='info'>2023-03-15 13:48 来源：高新区管委会</div>"
+        "<div class='content'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></body></html>"
+    )
+    a = extract_article(html.encode())
+    assert (a.date, a.source) == ("2023-03-15", "高新区管委会")
+    assert a.body.split("\n") == PARAGRAPHS
+
+
+# Publication dates read by hand from a few of the shared pages (meta tags, the byline, the URL);
+# None where the page has no date of its own.
+SHARED_DATES = {
+    "7e99760d0920deb0": "2022-07-31",  # WeChat: only the script's time stamp
+    "83bd4dfc1e736b9a": "2019-09-24",  # byline under the article
+    "71bfee3a89353841": "2023-03-12",  # not the `最新推荐文章于 2023-09-04` of a recommendation
+    "0eebc3efd1797949": "2024-05-08",  # not the comments' dates
+    "665b6857803ab81b": "2024-05-10",
+    "3e863fa9ac341618": "2024-05-20",  # `时间：2024.05.20`
+    "b5b26f9fb331612d": "2024-05-20",  # JSON-LD in UTC
+    "9f4c1adb9f61d954": None,  # an old poem: the date at the top is today's
+    "21475f4bb9752111": None,  # an encyclopedia entry
+}
+
+
+@pytest.mark.parametrize(("doc", "date"), sorted(SHARED_DATES.items()))
+def test_dates_of_shared_pages(doc, date):
+    path = ARTICLES / f"{doc}.html"
+    if not path.exists():
+        pytest.skip("shared article set not present")
+    assert extract_article(path.read_bytes()).date == date
+
+
 def test_byline_labels_with_full_width_colons_and_spacing():
     f = read_byline("来 源 ：新华网　　作者：张三 李四  发布时间： 2024年05月10日 08:00  浏览次数：12")
     assert f == {"source": "新华网", "author": "张三", "date": "2024-05-10"}
@@ -244,14 +386,19 @@ def test_body_f1_on_shared_articles():
     gold_path = ARTICLES / "gold.jsonl"
     if not gold_path.exists():
         pytest.skip("shared article set not present")
-    scores = []
+    scores, low = [], []
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         g = json.loads(line)
-        a = extract_article((ARTICLES / f"{g['doc']}.html").read_bytes())
-        body = ((a.title or "") + "\n" + a.body) if g.get("title_in_body") else a.body
+        # The documents `zonecrawl extract` prints: extraction and normalisation.
+        d = read_document((ARTICLES / f"{g['doc']}.html").read_bytes(), doc=g["doc"])
+        body = ((d.title or "") + "\n" + d.body) if g.get("title_in_body") else d.body
         scores.append(_f1(body, g["body"]))
+        if scores[-1] < 0.5:
+            low.append(g["body"])
     assert len(scores) == 57
-    assert sum(scores) / len(scores) >= 0.93
-    assert sum(s < 0.5 for s in scores) == 0
+    assert sum(scores) / len(scores) >= 0.94
+    # Only pages whose reference text is traditional score low: the documents are simplified.
+    assert all(is_traditional(text) for text in low)
+    assert len(low) <= 2

@@ -129,3 +129,22 @@ def test_never_raises(data):
     assert isinstance(text, str) and enc
     text, enc, flags = decode_html(data, declared="no-such-charset")
     assert isinstance(text, str)
+
+
+def test_utf16_without_a_byte_order_mark_is_read_and_flagged():
+    html = page(TEXT * 5)
+    for codec in ("utf-16-le", "utf-16-be"):
+        text, enc, flags = decode_html(html.encode(codec))
+        assert enc == codec and TEXT in text
+        assert CHARSET_GUESSED in flags and UNUSUAL_ENCODING in flags
+
+
+def test_undeclared_japanese_is_not_read_as_gbk():
+    # GB2312 holds the kana at the bytes EUC-JP uses: the kana alone must not settle it.
+    ja = "東京で大規模な展示会が開催され、多くの企業が参加しました。来場者は一万人を超えました。"
+    for codec in ("euc-jp", "shift_jis"):
+        text, enc, flags = decode_html(page(ja).encode(codec))
+        assert ja in text and enc == codec and UNUSUAL_ENCODING in flags
+    # Chinese GBK stays GBK.
+    text, enc, _ = decode_html(page(TEXT * 3).encode("gbk"))
+    assert enc == "gb18030" and TEXT in text

@@ -78,3 +78,36 @@ def test_blocks_recurring_across_a_site_are_learnt_from_its_pages():
     assert footer.split()[0] not in body and "boilerplate_removed" in flags
     assert "第0篇文章" in body
     assert SiteProfile(min_pages=3).add_all(pages[:2]).recurring() == frozenset()
+
+
+def test_tables_headings_and_captions_do_not_end_the_article():
+    # Wiki-style text: a table of posts and names, then headings and captions between sections.
+    lines = [PROSE, "雄安新区临时领导班底", "党工委书记", "张国华", "党工委副书记", "田金昌、张维亮、党晓龙",
+             "管委会副主任", "田金昌、吴海军、傅首清", PROSE, "文中林影为化名",
+             "感谢郭张隽、货代老王、孙书傲为本文提供的帮助", "作者 王之言 高孜然"]  # fmt: skip
+    assert article_end(lines) == len(lines)
+    # Headings and captions read like a tail in plain text; text that its markup already cut to the
+    # article has no tail to look for.
+    lines = [PROSE, PROSE, "影响和评价", "考察与合作", "阿里巴巴集团于新区内设立的办公室",
+             "北京市朝阳区实验小学在新区设立的校区", PROSE]  # fmt: skip
+    assert article_end(lines) == 3
+    assert remove_boilerplate(lines, tail=False) == (lines, 0)
+
+
+def test_buttons_notices_and_tags_are_chrome():
+    for line in ["展开", "收起", "播报", "编辑", "不喜欢", "减少或屏蔽此类内容推荐", "关键字： LPR",
+                 "（编辑：小何）返回搜狐，查看更多", "39健康网(www.39.net)专稿，未经书面授权请勿转载。",
+                 "以上内容为创作者平台用户上传并发布，本平台仅提供信息存储服务",
+                 "转载请注明：原文链接 - https://example.com/a/1", "来自甘肃"]:  # fmt: skip
+        assert is_chrome(line), line
+    for line in [
+        "广告收入达到5亿元，同比增长20%",
+        "编辑部主任王明介绍，园区新增企业52家。",
+        "来自甘肃的企业代表参加了会议。",
+    ]:
+        assert not is_chrome(line), line
+
+
+def test_a_heading_beside_a_lone_chrome_word_stays():
+    lines = [PROSE, "历史沿革", "播报", "编辑", PROSE]
+    assert remove_boilerplate(lines, tail=False) == ([PROSE, "历史沿革", PROSE], 2)

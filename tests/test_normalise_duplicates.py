@@ -41,3 +41,25 @@ def test_title_repeated_in_the_body_is_dropped():
         ["湖南省高新区高质量发展论坛举行", GOOD], title="湖南省高新区高质量发展论坛举行"
     )
     assert lines == [GOOD] and dropped == 1
+
+
+LEAD_IN = "《评价报告》针对全省高新区如何对标“五好”园区创建目标,提出5方面工作建议:"
+POINTS = (
+    "一是要强化资源配置,提升高新区科技创新策源能力,加强关键核心技术攻关,加速创新人才引育,加快成果转化落地。"
+)
+
+
+def test_a_short_line_inside_a_dropped_copy_goes_with_it():
+    # Too short to be judged by its shingles, the lead-in repeats a kept line between two copies.
+    page = [GOOD, OTHER, LEAD_IN, POINTS, BROKEN, OTHER, LEAD_IN.replace("评价", "評價"), POINTS]
+    lines, dropped, _ = remove_duplicates([ln.replace("評價", "评价") for ln in page])
+    assert lines == [GOOD, OTHER, LEAD_IN, POINTS] and dropped == 4
+    damaged = LEAD_IN.replace("对标", "对?标").replace("园区", "园?")
+    lines, _, _ = remove_duplicates([GOOD, OTHER, LEAD_IN, POINTS, BROKEN, OTHER, damaged, POINTS])
+    assert lines == [GOOD, OTHER, LEAD_IN, POINTS]
+
+
+def test_short_lines_repeated_between_different_paragraphs_stay():
+    note = "[该故事由本文作者翻译]"
+    lines = [GOOD, note, OTHER, note, POINTS, note]
+    assert remove_duplicates(lines)[0] == lines

@@ -27,3 +27,10 @@ def test_a_syllable_that_is_not_a_reading_keeps_the_run():
 
 def test_several_syllables_match_the_characters_before_them():
     assert remove_pinyin("高新(gāo xīn)区") == ("高新区", 1)
+
+
+def test_readings_are_pypinyin_s():
+    from pypinyin import Style, pinyin
+
+    for char in "當區處長行乐的们高新區發":
+        assert readings(char) == frozenset(pinyin(char, style=Style.TONE, heteronym=True)[0]), char

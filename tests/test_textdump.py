@@ -5,7 +5,7 @@ from conftest import FIXTURES, seed
 
 from crawler.inputs import read_path
 from extractors.normalise.pinyin import remove_pinyin
-from extractors.normalise.script import to_simplified
+from extractors.normalise.script import is_traditional_char, to_simplified
 from extractors.textdump import is_text_dump, read_text_dump
 
 SENTENCE = re.compile(r"[^。！？；]+[。！？]")
@@ -42,6 +42,9 @@ def test_no_page_furniture_left_in_the_bodies(docs):
     for name, d in docs.items():
         for pattern in furniture:
             assert not re.search(pattern, d.body), (name, pattern, re.search(pattern, d.body))
+        # No traditional character at all, beyond those simplified text uses too (`显著`).
+        fields = d.body + (d.title or "") + (d.source or "")
+        assert {c for c in fields if is_traditional_char(c)} <= {"著"}, name
 
 
 def test_one_copy_with_every_sentence_of_the_article(docs):
@@ -56,6 +59,13 @@ def test_one_copy_with_every_sentence_of_the_article(docs):
     for s in sentences:
         assert body.count(key(s)) == 1, s
     assert "mojibake_copy_dropped" in docs["000"].flags
+    # Every paragraph of the article once, the short ones too (`…提出5方面工作建议:`), which are
+    # no sentences above; and nothing else.
+    paragraphs = [ln for ln in lines[start:end] if key(ln)]
+    assert len(paragraphs) == 9
+    for p in paragraphs:
+        assert body.count(key(p)) == 1, p
+    assert len(docs["000"].body.splitlines()) == len(paragraphs)
 
 
 def test_association_page_keeps_its_article_and_drops_the_charter(docs):
@@ -64,6 +74,18 @@ def test_association_page_keeps_its_article_and_drops_the_charter(docs):
     body = key(docs["003"].body)
     for s in SENTENCE.findall(article):
         assert key(s) in body, s
+
+
+def test_wrapped_document_keeps_every_sentence_once(docs):
+    raw = seed("002").read_text(encoding="utf-8")
+    article = raw[raw.index("为贯彻落实") : raw.index("摘要:")].replace("\n", "")
+    sentences = [s for s in re.split(r"[。；;！？]", article) if len(key(s)) >= 4]
+    assert len(sentences) >= 60
+    body = key(docs["002"].body)
+    for s in sentences:
+        assert key(s) in body, s
+    # The abstract repeating the text's start is dropped: the first sentence is there once.
+    assert body.count(key(sentences[0])) == 1
 
 
 def test_wrapped_document_is_joined_into_paragraphs(docs):

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from extractors.normalise.boilerplate import remove_boilerplate
 from extractors.normalise.duplicates import remove_duplicates
 from extractors.normalise.layout import fix_layout
+from extractors.normalise.markup import CONTROL_CHARS
 from extractors.normalise.pinyin import remove_pinyin
 from extractors.normalise.recurring import SiteProfile, block_key
 from extractors.normalise.script import convert_line, to_simplified
@@ -32,14 +33,18 @@ def normalise_line(text: str | None) -> str | None:
 
 
 def normalise(
-    text: str, *, title: str | None = None, recurring: Collection[str] = ()
+    text: str, *, title: str | None = None, recurring: Collection[str] = (), tail: bool = True
 ) -> tuple[str, list[str]]:
     """The clean body (paragraphs split by `\\n`) and the flags naming what was changed.
 
     `title` is the article's headline (body lines repeating it are dropped); `recurring` holds the
-    blocks a `SiteProfile` saw on many pages of the same site.
+    blocks a `SiteProfile` saw on many pages of the same site. `tail` looks for where the article
+    ends and page furniture begins (related links, then a charter): text whose markup already cut
+    it to the article (`extract_page` on HTML) has none, and its section headings and captions
+    would read like one.
     """
     flags: list[str] = []
+    text = CONTROL_CHARS.sub("", text)  # stray control bytes of a damaged page
     text, n = remove_pinyin(text)
     if n:
         flags.append("pinyin_removed")
@@ -51,7 +56,7 @@ def normalise(
     lines, n = remove_spam(lines)
     if n:
         flags.append("spam_removed")
-    lines, n = remove_boilerplate(lines, recurring)
+    lines, n = remove_boilerplate(lines, recurring, tail=tail)
     if n:
         flags.append("boilerplate_removed")
     lines, n, damaged = remove_duplicates(lines, title=normalise_line(title))

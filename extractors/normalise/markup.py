@@ -52,12 +52,16 @@ def _text_size(el: etree._Element) -> int:
     return int(_TEXT_SIZE(el))
 
 
+# Characters lxml keeps from a page but refuses when text is set: they mean nothing in a page.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _drop_keep_tail(el: etree._Element) -> None:
     parent = el.getparent()
     if el.tail:
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = CONTROL_CHARS.sub("", (prev.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = CONTROL_CHARS.sub("", (parent.text or "") + el.tail)
     parent.remove(el)

@@ -19,11 +19,41 @@ _RUN = re.compile(rf"(?<=[\u3400-\u9fff])[(（]({_SYLLABLE}(?:\s+{_SYLLABLE})*)[
 @lru_cache(maxsize=8192)
 def readings(char: str) -> frozenset[str]:
     """Every toned reading pypinyin knows for one character."""
-    # Imported on first use: its dictionaries take a third of a second to load, and most pages
-    # have no pinyin run at all.
+    table = _char_table()
+    if table is not None:
+        found = table.get(ord(char))
+        return frozenset(found.split(",")) if found else frozenset()
     from pypinyin import Style, pinyin
 
     return frozenset(pinyin(char, style=Style.TONE, heteronym=True, errors="ignore")[0] or ())
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> dict[int, str] | None:
+    """pypinyin's table of single-character readings (`{ord: "dāng,dàng"}`), loaded on its own.
+
+    Importing `pypinyin` itself also loads its phrase dictionary and trains its word segmenter,
+    five times the cost, for nothing here: only single characters are looked up. Loaded on first
+    use, as most pages have no pinyin run at all; None (use the package) if the table moved.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        where = spec.submodule_search_locations if spec else None
+        if not where:
+            return None
+        path = Path(next(iter(where))) / "pinyin_dict.py"
+        table_spec = importlib.util.spec_from_file_location("_zonecrawl_pinyin_table", path)
+        if table_spec is None or table_spec.loader is None:
+            return None
+        module = importlib.util.module_from_spec(table_spec)
+        table_spec.loader.exec_module(module)
+        table = module.pinyin_dict
+    except (ImportError, OSError, AttributeError, SyntaxError):
+        return None
+    return table if isinstance(table, dict) and table else None
 
 
 def _reads(text: str, end: int, syllables: list[str]) -> bool:
