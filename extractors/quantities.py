@@ -8,7 +8,6 @@ and remembered in `scale`, so a reader can still tell `16.8亿` from `1680000000
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ class Quantity:
     start: int
     end: int  # exclusive, as in slicing
     high: float | None = None  # upper end of a range (`3-5家`)
-    approx: bool = False  # 近/约/余/多/左右
+    approx: bool = False  # 近/约/余/多/几/左右
     bound: str | None = None  # "min" (以上/超过/不少于) or "max" (以下/不足)
     scale: float = 1.0  # the multiplier written with the number (万 -> 1e4, 亿 -> 1e8)
     ordinal: bool = False  # preceded by 第
@@ -39,135 +38,309 @@ _DIGITS = {
 }  # fmt: skip
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _TENS = {"廿": 20, "卅": 30, "卌": 40}
-_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_BIG = {"万": 10**4, "亿": 10**8, "兆": 10**12}
+_ZEROS = "零〇○"
+
+# Same-length replacements, so that offsets into the scanned copy are offsets into the text:
+# full-width forms and the traditional characters that numbers use.
+_TRANSLATE = str.maketrans(
+    "０１２３４５６７８９．％－／Ｋｋ兩倆負幾萬億點個圓", "0123456789.%-/Kk两两负几万亿点个圆"
+)
+_NEEDS_TRANSLATE = re.compile("[０-９．％－／Ｋｋ兩倆負幾萬億點個圓]")
 
 _D = "".join(_DIGITS)
+_DEC = _D.replace("两", "")  # 点两 is not a decimal: 两百点两 is 200 and 2
+_DEC1 = "".join(c for c in _DEC if _DIGITS[c])
 _CAPITALS = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
-_CN_ALL = _D + "".join(_SMALL) + "".join(_TENS) + "".join(_BIG)
+_CN_CHARS = _D + "".join(_SMALL) + "".join(_TENS) + "万亿几"
+_SP = r"[ \t]{0,3}"
 # A Chinese numeral starts with a digit, 十 or 廿; 百/千/万 alone are words (百姓, 千万不要, 万一).
-_CN = rf"[{_D}十拾{''.join(_TENS)}][{_CN_ALL}]*(?:点[{_D}]+[万萬亿億]*)?"
-_AR = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
-_MULT = r"(?:万亿|千亿|百亿|十亿|亿|億|千万|百万|十万|万|萬|千(?![米克瓦帕焦伏赫卡字兆]))"
-_NUM = rf"(?:(?P<ar>{_AR})(?:[ \t]?(?P<mult>{_MULT}))?|(?P<cn>{_CN}))"
+# Its length is capped so that a run of thousands of numeral characters is read in linear time.
+_CN = (
+    rf"[{_D}十拾廿卅卌](?:{_SP}(?:[{_CN_CHARS}]|兆(?=[{_D}十拾]))){{0,40}}"
+    rf"(?:{_SP}点{_SP}[{_DEC}]{{1,30}}+(?![十拾百佰千仟]|分(?!之))(?:{_SP}[万亿])*)?"
+)
+_AR = (
+    r"(?:\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?|(?<![0-9A-Za-z.])\.\d+)"
+    r"(?:[eE][+\-]?\d{1,3}(?![0-9A-Za-z]))?"
+)
+# Multipliers written after Arabic digits; k only where no Latin unit follows (5kg, 3kW).
+_MULT = (
+    r"(?:[十百千]?万?亿|万万|[十百千]?万|个亿|千(?![米克瓦帕焦伏赫卡字兆])|仟"
+    r"|[百佰](?!分)|[kK](?![A-Za-z]))"
+)
+_CHAIN_MULT = r"(?:亿|万|[千仟](?![米克瓦帕焦伏赫卡字兆])|[百佰](?!分))"
+# The later parts of 5万4千6百, 1亿2300万, 3万5000
+_CHAIN = rf"(?:[ \t]*\d+[ \t]*{_CHAIN_MULT}){{0,3}}(?:(?<=万)[1-9]\d{{3}}(?![\d.年]))?"
+_CHAIN_PART = re.compile(rf"[ \t]*(\d+)[ \t]*({_CHAIN_MULT})?")
+# A minus sign, not the dash of a range: 1万-5万元, 2021年-2025年, 10元-20元 (but 全年-5%).
+_MINUS = (
+    r"(?<![0-9A-Za-z.%\-万亿千百])"
+    rf"(?<![0-9{_D}十百千万亿][年月日元家个人项次位名件台户所座条种类批期届%])[-−]"
+)
+_CURRENCY_SIGNS = {"$": "美元", "￥": "元", "¥": "元", "€": "欧元", "£": "英镑", "₩": "韩元"}
+_NUM = (
+    rf"(?P<cur>[$￥¥€£₩])?(?P<neg>{_MINUS}|负|零下)?"
+    rf"(?:(?P<ar>{_AR})(?:[ \t]*(?P<mult>{_MULT})(?P<chain>{_CHAIN}))?"
+    rf"|(?P<cn>{_CN})(?P<cmult>个亿)?)"
+)
 
 # Longest first, so that 个百分点 wins over 个 and 平方公里 over 公里.
 _UNIT_WORDS = (
-    "个百分点 百分点 个位次 位次 平方公里 平方千米 平方米 立方米 公顷 亩 公里 千米 米 千克 公斤 吨 克 千瓦时 千瓦 "
-    "兆瓦 瓦 标箱 人次 家次 项次 个次 个月 小时 分钟 年度 年 月 日 天 周 秒 美元 欧元 日元 英镑 港元 港币 元 块 "
-    "家 个 户 人 项 只 名 件 位 所 座 条 台 套 辆 架 艘 栋 幢 间 张 本 篇 部 份 批 次 场 届 期 类 种 款 支 股 枚 "
-    "颗 株 头 处 片 倍 号 层 楼 岁 页 章 节 方面 成 折"
+    "个百分点 百分点 个位次 位次 平方公里 平方千米 平方米 立方米 平方 平米 公顷 亩 公里 千米 厘米 毫米 米 千克 公斤 吨 "
+    "克 斤 千瓦时 千瓦 兆瓦 瓦 标箱 人次 家次 项次 个次 个月 小时 分钟 毫秒 年度 年 月 日 天 周 秒 摄氏度 ℃ 美元 "
+    "欧元 日元 英镑 港元 港币 澳元 加元 韩元 卢布 新台币 台币 元 圆 块 家 个 户 人 项 只 名 件 位 所 座 条 台 套 辆 "
+    "架 艘 栋 幢 间 张 本 篇 部 份 批 次 场 届 期 类 种 款 支 股 枚 颗 株 棵 朵 粒 盒 瓶 杯 册 宗 轮 头 处 "
+    "片 倍 号 层 楼 岁 页 章 节 方面 成 折"
 )
 _UNITS = sorted(_UNIT_WORDS.split(), key=len, reverse=True)
-_UNIT_FIX = {"个位次": "位", "位次": "位", "百分点": "个百分点", "平方千米": "平方公里"}
-_PRE = r"将近|接近|大约|约为|约|近|逾|超过|超|不少于|不低于|至少|多达|不足|不到|不超过|低于|少于"
-_POST = r"及以上|以上|以下|以内|左右|上下(?!游)|有余|之多"
-
-# Every quantity starts with one of these characters; the lookahead lets the scan skip other text fast.
-_FIRST = rf"[0-9{_D}十拾百佰千仟万{''.join(_TENS)}负−\\-]|不[少低足到超]|大约|约|近|将近|接近|逾|超|至少|多达|低于|少于|第"
-_QUANTITY = re.compile(
-    rf"(?={_FIRST})"
-    rf"(?P<pre>{_PRE})?"
-    r"(?:"
-    rf"(?P<ord>第)?"
-    rf"(?:(?P<pneg0>负)?百分之(?P<pneg>负)?(?P<pnum>{_CN}|{_AR})"
-    rf"|(?P<den>{_CN}|{_AR}|[百千万])分之(?P<fnum>{_CN}|{_AR})"
-    r"|(?<![\d/.\-])(?P<fa>\d{1,6})/(?P<fb>\d{1,6})(?![/\d\-])"
-    rf"|(?P<neg>(?<![0-9A-Za-z.\-])[-−]|负)?{_NUM})"
-    r")"
-    r"(?:[ \t]?(?P<mid>余|多|来(?=[个家人名年]))?)"
-    rf"(?:[ \t]?(?P<unit>[%％‰]|{'|'.join(_UNITS)}))?"
-    rf"(?P<post>{_POST})?"
+_LATIN_UNITS = r"(?:km²|km2|m²|m³|km|kg|kWh|kW|MW|GW)(?![A-Za-z])"
+_SPACED_POINT = r"个?[ \t]*百[ \t]*分[ \t]*点"
+_UNIT_FIX = {"个位次": "位", "位次": "位", "百分点": "个百分点", "平方千米": "平方公里", "圆": "元"}
+_PRE = (
+    r"将近|接近|大约|约为|约|近|逾|超过|超|不少于|不低于|不小于|大于等于|大于|多于|至少|多达|不足|不到|"
+    r"不超过|不大于|小于等于|低于|小于|少于"
 )
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_HAS_FULLWIDTH = re.compile("[０-９％]")
-_RATIO_UNITS = {"%", "％", "‰", "成", "折"}
+_POST = r"及以上|以上|以下|以内|左右|上下(?!游)|有余|之多"
+_PRE_FIRST = "".join(sorted({w[0] for w in _PRE.split("|")}))
+_UNIT_FIRST = "".join(sorted({w[0] for w in _UNITS} | set("%‰个百kmMG")))
+_APPROX_PRE = {"将近", "接近", "近", "大约", "约", "约为"}
+_MIN_PRE = {"逾", "超过", "超", "不少于", "不低于", "不小于", "大于等于", "大于", "多于", "至少", "多达"}
+
+# Every quantity starts with one of these; the lookahead lets the scan skip other text fast.
+_FIRST = (
+    rf"[0-9{_D}十拾廿卅卌负$￥¥€£₩]|[-−](?=[0-9.百])|\.(?=[0-9])|[百佰千万][ \t]*分|不[少低足到超小大]|大[约于]|约|近"
+    r"|将近|接近|逾|超|至少|多[达于]|低于|少于|小于|第"
+)
+_PNUM = rf"{_CN}|{_AR}|[百佰](?![分万亿千])"
+_FIRST_CHARS = f"0-9{_D}十拾廿卅卌负$￥¥€£₩\\-−.百佰千万不大约近将接逾超至多低少小第"
+_TAIL_PATTERN = (
+    r"(?:[ \t]*(?P<mid>余|多|几|来(?=[个家人名年万亿])))?"
+    r"(?(mid)(?:[ \t]*(?P<mult2>万亿|千万|百万|亿|万|千|百))?)"
+    rf"(?:[ \t]*(?=[{_UNIT_FIRST}])(?P<unit>[%‰]|{_SPACED_POINT}|{'|'.join(_UNITS)}|{_LATIN_UNITS}))?"
+    rf"(?:(?=[及以左上有之])(?P<post>{_POST}))?"
+)
+_QUANTITY = re.compile(
+    rf"(?=[{_FIRST_CHARS}])(?={_FIRST})"
+    rf"(?:(?=[{_PRE_FIRST}])(?P<pre>{_PRE}))?"
+    r"(?P<ord>第)?"
+    r"(?:"
+    # 百分之三十, 负百分之五, 百分之百, 百分三十
+    rf"(?P<pneg0>负的?|{_MINUS})?[百佰][ \t]*分(?P<ppct>)[ \t]*"
+    rf"(?:之[ \t]*(?P<pneg>负)?(?P<pnum>{_PNUM})(?:[ \t]*(?P<pk>[kK])(?![A-Za-z]))?"
+    rf"|(?P<pnum2>{_CN}|[百佰](?![分万亿千])))"
+    # 千分之六
+    rf"|(?P<den1>[千万])[ \t]*分[ \t]*之[ \t]*(?P<fneg1>负)?(?P<fnum1>{_CN}|{_AR})"
+    # 1/2, -3/2, 1又1/5
+    r"|(?<![\d/.\-])(?P<sneg>负|-)?(?:(?P<swhole>\d++)又)?(?P<fa>\d{1,6}+)/(?P<fb>\d{1,6}+)(?![/\d\-])"
+    # a number, or the denominator of 五分之一 (the whole part of 三又五分之一, 负3分之负157)
+    rf"|{_NUM}(?P<ne>)(?:[ \t]*(?:又[ \t]*(?P<den2>{_CN}|{_AR}|[百千万])[ \t]*)?分[ \t]*之[ \t]*"
+    rf"(?P<fneg>负)?(?P<fnum>{_CN}|{_AR}))?"
+    r")"
+    rf"(?P<t>){_TAIL_PATTERN}"
+)
+# The tail again, for a numeral read shorter than the match (八百一千, 二十五千克).
+_TAIL = re.compile(_TAIL_PATTERN)
+# 七成六 = 76%, 三成半 = 35%; 十二块五 = 12.5块: a digit after 成 or 块 that counts in the unit below.
+_CHENG_EXTRA = re.compile(rf"[ \t]*([{_DEC1}1-9半])(?![{_CN_CHARS}0-9个家人名位项年])")
+_KUAI_EXTRA = re.compile(rf"([{_DEC1}1-9])(?![{_CN_CHARS}0-9A-Za-z%个家人名年月日])")
+_SUBUNITS = re.compile(rf"(?:零?([{_DEC}1-9])[角毛])?(?:零?([{_DEC}1-9])分(?=钱|[^\u4e00-\u9fff]|$))?")
+_RATIO_UNITS = {"%", "‰", "成", "折"}
 _RANGE_START = set(" \t-~～—–至到")
-_RANGE_SEP = re.compile(r"[ \t]?(?:[-~～—–]|至|到)[ \t]?")
+_RANGE_SEP = re.compile(r"[ \t]*(?:[-~～—–]{1,2}|至|到)[ \t]*")
+_URL = re.compile(r"(?:https?|ftp)://[!-~]+|www\.[!-~]+")
+# 十四五, 十三五: five-year-plan names, not numbers.
+_PLAN = re.compile("十[一二三四五]五")
+# Measure words that count things but are not units of a figure: 三双, 十打.
+_MEASURE_NEXT = set("双打匹尾幅尊堆串束")
 # 成 and 折 after a number are words far more often than ratios: 成员, 成立, 一成不变, 折合, 折旧.
-_CHENG_NEXT = set("员立为果本功效长熟交型绩就都分品像不效批套")
+_CHENG_NEXT = set("员立为果本功效长熟交型绩就都分品像不效批套群")
 _ZHE_NEXT = set("合旧算射叠扣线返腾")
 _ZHE_AFTER = set("优销出促起左上以，,。、")
 # A lone 一 inside a word is not a number: 一是, 统一, 进一步, 唯一.
 _YI_WORD_NEXT = set("是些样起直般定切同道并举系站键体流带线律致旦致面方边手时度")
 _YI_WORD_PREV = set("统唯万逐单同划合之某进专")
 _MAX_DIGITS = 18
+# 零 is a number before these (零年零月, 零点五) and a word elsewhere (零部件, 零售).
+_ZERO_UNIT_WORDS = "年 月 日 号 天 时 点 分钟 秒 小时 个月 周 度 摄氏度 ℃"
+_ZERO_UNITS = {"", *_ZERO_UNIT_WORDS.split()}
+_MAX_VALUE = 1e20
 
 
-def _section(s: str) -> int | None:
-    """A numeral below 10000 (十/百/千 and digits), or None when it is not well formed."""
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+_KILO_UNIT = set("米克瓦帕焦伏赫卡字兆")
+_UNIT_CHARS = set(_SMALL) | set(_BIG)
+
+
+def _cn_integer(s: str, pair: bool = True) -> tuple[int, int, bool, int] | None:
+    """The longest well-formed Chinese integer at the start of S.
+
+    Returns (value, length used, approx, pair) where approx is set by 几 (十几万) and pair is the
+    index of the second digit of a 三四/十七八万 pair (a range), or -1; None when nothing is read."""
+    n = len(s)
+    if n and s[0] in _DIGITS:
+        # a run of two or more digits with no unit after it: 一七二零, 二〇二一, 三四 (a range)
+        j = 0
+        while j < n and (s[j] in _DIGITS or s[j] in " \t"):
+            j += 1
+        run = s[:j].rstrip(" \t")
+        digits = run.replace(" ", "").replace("\t", "")
+        if len(digits) >= 2 and (j == n or s[j] not in _SMALL and s[j] not in _BIG and s[j] != "几"):
+            if pair and len(digits) == 2 and _pair(digits[0], digits[1], ""):
+                return _DIGITS[digits[0]], len(run), False, run.index(digits[1], 1)
+            if "两" in digits or digits[0] in _ZEROS or len(digits) > _MAX_DIGITS:
+                return None  # 零零三 is a code, 二两 is two liang
+            return int("".join(str(_DIGITS[c]) for c in digits)), len(run), False, -1
     total = 0
+    max_big = last_big = 0
+    section = 0
     num: int | None = None
-    last_unit = 0
-    after_zero = False
-    for c in s:
-        if c in _DIGITS:
-            d = _DIGITS[c]
-            if num is not None and d and not after_zero:
-                return None  # two digits in a row inside a unit numeral (五五百)
-            after_zero = after_zero or (d == 0 and last_unit > 0)
-            num = d if d else None
+    num_at = -1
+    last_small = 0
+    zero = approx = False
+    end = zero_end = 0
+    pair_at = -1
+    prev = ""
+    i = 0
+    while i < n:
+        c = s[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c in _DIGITS or c == "几":
+            d = _DIGITS.get(c, 0)
+            if c == "几":
+                if num is not None or not (last_small or zero or last_big):
+                    break
+                approx = True
+            elif d == 0:
+                if num is not None and not zero:
+                    break  # 五零: two digits in a row
+                zero = True
+                if not end:
+                    zero_end = i + 1
+                prev = c
+                i += 1
+                continue
+            elif num is not None:
+                if pair and pair_at < 0 and not zero and _pair(s[num_at], c, s[i + 1 : i + 2]):
+                    pair_at = i  # 三四万: keep reading with the low digit
+                    end = i + 1
+                    i += 1
+                    continue
+                break
+            num, num_at, end = d, i, i + 1
         elif c in _SMALL:
             u = _SMALL[c]
-            if last_unit and u >= last_unit:
-                return None
-            total += (num if num is not None else 1) * u
-            num, last_unit, after_zero = None, u, False
+            if (last_small and u >= last_small) or (zero and num is None and not end):
+                if num is not None:
+                    num, end = None, num_at  # 八百一千: the 一 starts the next number
+                    if pair_at > num_at:
+                        pair_at = -1
+                break
+            if num is None and u != 10 and not zero:
+                break  # 一万千: a unit with no digit is not a numeral
+            section += (1 if num is None else num) * u
+            num, last_small, zero, end = None, u, False, i + 1
         elif c in _TENS:
-            total += _TENS[c]
-            num, last_unit, after_zero = None, 10, False
+            if num is not None or (last_small and last_small <= 10):
+                break
+            section += _TENS[c]
+            last_small, zero, end = 10, False, i + 1
+        elif c in _BIG:
+            b = _BIG[c]
+            v = section + (num or 0)
+            if c == prev == "万" and not v:
+                total *= b
+                b = max_big = 10**8  # 四万万 = 4亿
+            elif b > max_big and (v or total):
+                total = (total + v) * b  # 一万亿, 三千万亿: the unit scales all before it
+                max_big = b
+            elif v and last_big and b < last_big:
+                total += v * b
+            else:
+                break
+            last_big = b
+            section, num, last_small, zero, end = 0, None, 0, False, i + 1
         else:
-            return None
+            break
+        prev = c
+        i += 1
+    if end == 0:
+        return (0, zero_end, False, -1) if zero_end else None  # 零
     if num is not None:
-        # 三百五 = 350, 一千二 = 1200: a trailing digit right after a unit counts in the next unit down.
-        total += num * (last_unit // 10) if last_unit >= 100 and not after_zero else num
-    return total
+        if zero:
+            section += num
+        elif last_small >= 100:
+            section += num * last_small // 10  # 三百五 = 350, 一千二 = 1200
+        elif not last_small and last_big and not section:
+            total += num * last_big // 10  # 一万五 = 15000
+        else:
+            section += num
+    return total + section, end, approx, pair_at
 
 
-def _integer(s: str) -> int | None:
-    if not s:
-        return 0
-    if all(c in _DIGITS for c in s):
-        # a string of digits: 一七二零 = 1720, 二〇二一 = 2021
-        return int("".join(str(_DIGITS[c]) for c in s)) if len(s) <= _MAX_DIGITS else None
-    for ch, mult in (("亿", 10**8), ("億", 10**8), ("万", 10**4), ("萬", 10**4)):
-        i = s.find(ch)
-        if i < 0:
-            continue
-        left, right = s[:i], s[i + 1 :]
-        if not left:
+def _pair(a: str, b: str, after: str) -> bool:
+    """三四, 十七八, 一两: two neighbouring digits that mean 'three or four'."""
+    x, y = _DIGITS.get(a, -1), _DIGITS.get(b, -1)
+    if b == "两":
+        return a == "一"
+    if x <= 0 or (a == "两" and b != "三"):
+        return False
+    return y == x + 1 or (x == 3 and y == 5 and after in _UNIT_CHARS)  # 三五百 but not 十三五
+
+
+def _read_cn(s: str) -> tuple[float, int, bool, float | None] | None:
+    """A Chinese numeral, possibly with 点 and a range pair: (value, length used, approx, high)."""
+    if len(s) == 1 and s in _DIGITS:
+        return float(_DIGITS[s]), 1, False, None
+    whole, dot, frac = s.partition("点")
+    if _PLAN.fullmatch(whole):
+        return None
+    r = _cn_integer(whole, pair=not dot)
+    if r is None:
+        return None
+    value, k, approx, pair_at = r
+    high = None
+    if pair_at >= 0:
+        low_at = pair_at - 1
+        while whole[low_at] in " \t":
+            low_at -= 1
+        h = _cn_integer(whole[:low_at] + whole[low_at + 1 : k], pair=False)
+        if h is None or h[1] != k - 1 or h[0] <= value:
             return None
-        hi = _integer(left)
-        if hi is None:
-            return None
-        # 一万五 = 15000: a lone digit after a big unit counts in the unit below it.
-        if len(right) == 1 and right in _DIGITS and right not in "零〇○":
-            return hi * mult + _DIGITS[right] * mult // 10
-        lo = _integer(right.lstrip("零〇○"))
-        return None if lo is None else hi * mult + lo
-    return _section(s)
+        high = float(h[0])
+    if not dot or k < len(whole.rstrip(" \t")) or high is not None:
+        return float(value), k, approx, high
+    frac = frac.replace(" ", "").replace("\t", "")
+    scale = 1
+    while frac and frac[-1] in _BIG:
+        scale *= _BIG[frac[-1]]
+        frac = frac[:-1]
+    if not frac or any(c not in _DIGITS for c in frac):
+        return float(value), k, approx, None
+    v = float(f"{value}.{''.join(str(_DIGITS[c]) for c in frac)}") * scale
+    return v, len(s), approx, None
 
 
 def parse_chinese_number(s: str) -> float | None:
     """The value of a Chinese numeral (`一千二百三十四万`, `三十点五`, `壹佰`, `廿二`), or None."""
-    s = s.strip()
-    scale = 1
-    while s and s[-1] in _BIG and "点" in s:
-        scale *= _BIG[s[-1]]
-        s = s[:-1]
-    whole, _, frac = s.partition("点")
-    n = _integer(whole)
-    if n is None:
+    s = s.strip().translate(_TRANSLATE)
+    r = _read_cn(s) if s else None
+    if r is None or r[1] != len(s) or r[3] is not None:
         return None
-    if frac:
-        if any(c not in _DIGITS for c in frac):
-            return None
-        return float(f"{n}.{''.join(str(_DIGITS[c]) for c in frac)}") * scale
-    return float(n) * scale
+    return r[0]
 
 
 def _arabic(s: str) -> float | None:
-    s = s.replace(",", "")
-    if len(s.partition(".")[0]) > _MAX_DIGITS:
+    if s.isdigit():
+        return float(s) if len(s) <= _MAX_DIGITS else None
+    s = s.replace(",", "").replace("，", "")
+    mantissa = s.partition("e")[0].partition("E")[0]
+    if len(mantissa.partition(".")[0]) > _MAX_DIGITS:
         return None  # a run of digits this long is an identifier, not an amount
     return float(s)
 
@@ -177,32 +350,27 @@ def _mult_value(m: str | None) -> float:
         return 1.0
     v = 1.0
     for c in m:
-        v *= _BIG.get(c) or _SMALL.get(c, 1)
-    return float(v)
+        v *= _BIG.get(c) or _SMALL.get(c) or (1000 if c in "kK" else 1)
+    return v
 
 
-def _number(text: str) -> float | None:
-    """An Arabic or Chinese number as written inside a percent or fraction."""
-    if text[0].isdigit():
-        return _arabic(text)
-    return parse_chinese_number(text) if text not in "百千万" else float(_mult_value(text))
+def _number(text: str) -> tuple[float, bool] | None:
+    """An Arabic or Chinese number as written inside a percent or fraction, and whether Chinese."""
+    if text[0].isdigit() or text[0] == ".":
+        v = _arabic(text)
+        return None if v is None else (v, False)
+    if text in "百佰千万":
+        return _mult_value(text.replace("佰", "百")), True
+    r = _read_cn(text)
+    if r is None or r[1] != len(text) or r[3] is not None:
+        return None
+    return r[0], True
 
 
 def _lone_word_yi(text: str, s: int, e: int) -> bool:
     prev = text[s - 1] if s else ""
     nxt = text[e] if e < len(text) else ""
     return prev in _YI_WORD_PREV or nxt in _YI_WORD_NEXT
-
-
-def _consecutive_digits(cn: str) -> bool:
-    return (
-        len(cn) == 2
-        and cn[0] in _DIGITS
-        and cn[1] in _DIGITS
-        and cn[0] != "两"
-        and 0 < _DIGITS[cn[0]] < 9
-        and _DIGITS[cn[1]] == _DIGITS[cn[0]] + 1
-    )
 
 
 def _discount(text: str, s: int, nxt: str) -> bool:
@@ -213,124 +381,271 @@ def _discount(text: str, s: int, nxt: str) -> bool:
 def _in_word(text: str, s: int, e: int) -> bool:
     prev = text[s - 1] if s else ""
     nxt = text[e] if e < len(text) else ""
-    return "\u4e00" <= prev <= "\u9fff" or "\u4e00" <= nxt <= "\u9fff"
+    return _is_cjk(prev) or _is_cjk(nxt)
 
 
-def _read(m: re.Match, text: str) -> Quantity | None:
-    g = m.groupdict()
-    start, end = m.start(), m.end()
-    unit = g["unit"] or ""
-    keep_unit = True
-    high = None
-    fraction = chinese = False
-    scale = 1.0
-    if g["pnum"] is not None:  # 百分之…
-        v = _number(g["pnum"])
+def _starts_range(text: str, e: int) -> bool:
+    """Whether a range separator and another number follow position E (三到五个)."""
+    m = _RANGE_SEP.match(text, e)
+    return bool(m and m.end() < len(text) and _QUANTITY.match(text, m.end()))
+
+
+def _lone_word(m: re.Match, t: re.Match, text: str, e: int) -> bool:
+    """Whether the single Chinese digit the match ends with at E is part of a word (四川, 一看)."""
+    s0 = e - 1
+    c = text[s0]
+    nxt = text[e] if e < len(text) else ""
+    if (c in _CAPITALS and _in_word(text, s0, e)) or (c == "一" and _lone_word_yi(text, s0, e)):
+        return True  # 大陆, 一是, 第一时间
+    return (
+        t["mid"] is None
+        and t["post"] is None
+        and not (m["ord"] or m["pre"] or m["neg"])
+        and _is_cjk(nxt)
+        and nxt not in _D
+        and nxt not in _MEASURE_NEXT
+        and not _starts_range(text, e)
+    )
+
+
+def _read_number(m: re.Match, text: str) -> tuple[float, int, bool, float | None, float, bool] | None:
+    """The number of a match in the plain-number branch: (value, end, approx, high, scale, chinese);
+    END is short of the match where a numeral is read shorter than written (八百一千)."""
+    ar = m["ar"]
+    if ar is not None:
+        if ar[0] == "0" and len(ar) > 1 and ar[1].isdigit():
+            return None  # 0731, 007: a code, not an amount
+        v = _arabic(ar)
         if v is None:
             return None
-        value = -v if (g["pneg"] or g["pneg0"]) else v
-        chinese = not g["pnum"][0].isdigit()
-        keep_unit = unit in ("%", "％")
-        unit = "%"
-    elif g["den"] is not None or g["fa"] is not None:  # 五分之一, 1/2
-        if g["den"] is not None:
-            den, num = _number(g["den"]), _number(g["fnum"])
-            chinese = not g["den"][0].isdigit()
+        scale = _mult_value(m["mult"])
+        value = v * scale
+        end = m.end("mult") if m["mult"] else m.end("ar")
+        if m["chain"]:  # 5万4千6百, 1亿2300万
+            last = scale
+            for p in _CHAIN_PART.finditer(m["chain"]):
+                if p[2] is None and last != 1e4:
+                    break  # only 3万5000: four digits after 万 count in its unit
+                s = _mult_value(p[2] and p[2].replace("佰", "百").replace("仟", "千"))
+                part = int(p[1]) * s
+                if s >= last or part >= last:
+                    break
+                value += part
+                last = s
+                end = m.start("chain") + p.end()
+        return value, end, False, None, scale, False
+    cn = m["cn"]
+    after = m.end("cn")
+    if len(cn) > 2 and cn[-2] in "万亿" and cn[-1] in _DIGITS and m["unit"] and m.start("unit") == after:
+        cn = cn[:-1]  # 两三万一平米: the 一 counts the 平米, it is not 一万五's 五
+    r = _read_cn(cn)
+    if (r is None or r[1] < len(cn)) and cn[-1] in "千仟" and text[after : after + 1] in _KILO_UNIT:
+        r2 = _read_cn(cn[:-1])  # 二十五千克: 千克 is the unit
+        r = r2 if r2 is not None and r2[1] == len(cn) - 1 else r
+    if r is None:
+        return None
+    value, k, approx, high = r
+    written = cn[:k]
+    scale = 1e8 if "亿" in written else 1e4 if "万" in written else 1.0
+    if k == len(cn) and m["cmult"]:  # 两个亿
+        return value * 1e8, m.end("cmult"), approx, None if high is None else high * 1e8, 1e8, True
+    return value, m.start("cn") + k, approx, high, scale, True
+
+
+def _read(m: re.Match, text: str, units: Collection[str] | None) -> tuple[Quantity | None, int]:
+    """The quantity the match M starts, and where scanning goes on; units: as in find_figures."""
+    start = m.start()
+    high = None
+    fraction = chinese = approx = percent = False
+    scale = 1.0
+    num_end = m.start("t")
+    if m["ppct"] is not None:  # 百分之…
+        p = m["pnum"] if m["pnum"] is not None else m["pnum2"]
+        r = _read_cn(p) if _is_cjk(p[0]) and p not in "百佰" else None
+        if r is not None:
+            value, k, approx, high = r
+            if k != len(p):
+                return None, m.end()
         else:
-            den, num = _arabic(g["fb"]), _arabic(g["fa"])
-        if not den or num is None:
-            return None
-        value = num / den
-        fraction = True
-        keep_unit = False  # 三分之一家: a unit after a fraction belongs to the noun
-        unit = ""
-    else:
-        if g["ar"] is not None:
-            ar = g["ar"]
-            if ar[0] == "0" and len(ar) > 1 and ar[1].isdigit():
-                return None  # 0731, 007: a code, not an amount
-            v = _arabic(ar)
-            scale = _mult_value(g["mult"])
-            value = None if v is None else v * scale
-        else:
-            cn = g["cn"]
-            chinese = True
-            if len(cn) == 1 and not unit:
-                s0, e0 = m.start("cn"), m.end("cn")
-                if (cn in _CAPITALS and _in_word(text, s0, e0)) or (
-                    cn == "一" and _lone_word_yi(text, s0, e0)
-                ):
-                    return None  # 大陆, 一是: a word, not a number
-            if _consecutive_digits(cn):
-                high = float(_DIGITS[cn[1]])  # 三四家: three or four
-            value = parse_chinese_number(cn)
-            scale = 1e8 if ("亿" in cn or "億" in cn) else 1e4 if ("万" in cn or "萬" in cn) else 1.0
-            v = value
-            if high is not None:
-                value = v = high - 1
-        if value is None:
-            return None
-        if g["neg"]:
+            v = _number(p)
+            if v is None:
+                return None, m.end()
+            value = v[0] * (1000 if m["pk"] else 1)
+        chinese = _is_cjk(p[0])
+        if (m["pneg"] is not None) != (m["pneg0"] is not None):
             value = -value
-        if unit in ("成", "折"):
-            after = m.end("unit")
-            nxt = text[after] if after < len(text) else ""
-            bad_next = _CHENG_NEXT if unit == "成" else _ZHE_NEXT
-            if g["mid"] or nxt in bad_next or scale != 1.0:
-                keep_unit = False
-            elif unit == "折" and chinese and not _discount(text, m.start("cn"), nxt):
-                keep_unit = False  # 一波三折
-            elif 0 < v <= 10:
-                value, unit = v * 10, "%"  # 九成 = 90%
-            elif unit == "折" and 10 < v < 100:
-                value, unit = v, "%"  # 八五折 = 85%
-            else:
-                keep_unit = False
-        elif unit in ("%", "％"):
-            unit = "%"
-        elif unit == "‰":
-            value, unit = value / 10, "%"
-    approx = False
-    bound = None
-    if not keep_unit and g["unit"]:
-        end = m.start("unit")
-        if not fraction and not g["pnum"]:
-            unit = ""
+            high = None if high is None else -high
+        percent = True
+    elif m["den1"] is not None:  # 千分之六
+        num = _number(m["fnum1"])
+        if num is None:
+            return None, m.end()
+        value = num[0] / _BIG.get(m["den1"], 1000) * (-1 if m["fneg1"] else 1)
+        chinese = fraction = True
+    elif m["fa"] is not None:  # 1/2
+        den_v, num_v = float(m["fb"]), float(m["fa"])
+        if not den_v:
+            return None, m.end()
+        value = (float(m["swhole"]) if m["swhole"] else 0.0) + num_v / den_v
+        value = -value if m["sneg"] else value
+        fraction = True
     else:
-        post = g["post"]
+        r = _read_number(m, text)
+        if r is None:
+            return None, m.end()
+        value, end, approx, high, scale, chinese = r
+        if chinese and start and text[start - 1] in "数几" and m["cn"][0] == "十":
+            approx = True  # 数十家, 几十万: tens of
+        if m["fnum"] is not None and end == m.start("ne") and high is None:
+            # 五分之一, 三又五分之一, 一百万又五十万分之二十五, 负3分之负157
+            den = (value, chinese) if m["den2"] is None else _number(m["den2"])
+            num = _number(m["fnum"])
+            if not den or not den[0] or num is None:
+                return None, m.end()
+            value = (0.0 if m["den2"] is None else value) + num[0] / den[0]
+            chinese, fraction, scale, approx = den[1], True, 1.0, False
+            if m["fneg"]:
+                value = -value
+        else:
+            num_end = end
+        if m["neg"]:
+            value = -value
+            high = None if high is None else -high
+    t = m if num_end == m.start("t") else _TAIL.match(text, num_end)
+    unit = t["unit"] or ""
+    if units is not None and not (
+        scale != 1.0
+        or m["ord"]
+        or percent
+        or fraction
+        or t["mult2"]
+        or (unit and (unit in units or unit in _RATIO_UNITS))
+        or _before_range(text, num_end)
+        or _before_range(text, t.end())
+    ):
+        return None, max(num_end, start + 1)  # find_figures: a bare number, skipped unread
+    end = t.end()
+    keep_unit = True
+    if t["mid"]:
+        approx = True
+        if t["mult2"]:  # 十余万, 300多亿元
+            s = _mult_value(t["mult2"])
+            value, scale = value * s, scale * s
+            high = None if high is None else high * s
+    if fraction or percent:
+        keep_unit = percent and unit in ("%", "")  # 三分之一家: a unit after a fraction is the noun's
+        unit = "%" if percent else ""
+    elif m["cn"] is not None and num_end - m.start("cn") == 1:
+        if not unit and _lone_word(m, t, text, num_end):
+            return None, num_end  # 大陆, 一是, 四川, 一看, 两岸: a word, not a number
+        if text[num_end - 1] in _ZEROS and unit not in _ZERO_UNITS:
+            return None, num_end  # 零部件, 零件: 零 counts only time (零年零月)
+    if unit in ("成", "折"):
+        after = t.end("unit")
+        nxt = text[after] if after < len(text) else ""
+        bad_next = _CHENG_NEXT if unit == "成" else _ZHE_NEXT
+        v = value
+        if t["mid"] or nxt in bad_next or scale != 1.0 or high is not None:
+            keep_unit = False
+        elif unit == "折" and chinese and not _discount(text, m.start("cn"), nxt):
+            keep_unit = False  # 一波三折
+        elif 0 < v < 10 or (unit == "成" and v == 10):
+            value, unit = v * 10, "%"  # 九成 = 90%, 9.5成 = 95%
+            extra = _CHENG_EXTRA.match(text, after)
+            if extra and v == int(v) and v < 10:
+                value += 5 if extra[1] == "半" else _digit(extra[1])
+                end = extra.end()  # 七成六 = 76%, 三成半 = 35%
+        elif unit == "折" and 10 < v < 100 and v == int(v):
+            value, unit = v, "%"  # 八五折 = 85%
+        else:
+            keep_unit = False
+    elif unit == "%":
+        pass
+    elif unit == "‰":
+        value, unit = value / 10, "%"
+    elif unit and unit[-1] == "点":
+        unit = "个百分点"  # 百分点, 个 百 分 点
+    elif unit in ("元", "块", "圆") and end < len(text) and (text[end] in _D or "1" <= text[end] <= "9"):
+        sub = _SUBUNITS.match(text, end)
+        if sub.end() > end:
+            jiao = _digit(sub[1]) if sub[1] else 0
+            fen = _digit(sub[2]) if sub[2] else 0
+            value += (jiao * 10 + fen) / 100
+            end = sub.end()  # 三千三百八十元五角八分
+        elif unit == "块":
+            extra = _KUAI_EXTRA.match(text, end)
+            if extra:
+                value += _digit(extra[1]) / 10  # 十二块五 = 12.5
+                end += 1
+    if m["cur"] and not unit:
+        unit = _CURRENCY_SIGNS[m["cur"]]
+    bound = None
+    if not keep_unit and t["unit"]:
+        end = t.start("unit")
+        if not fraction and not percent:
+            unit = ""
+            if m["cn"] is not None and end - m.start("cn") == 1 and _lone_word(m, t, text, end):
+                return None, end  # 一成不变: 成 is part of the word
+    else:
+        post = t["post"]
         if post in ("以上", "及以上"):
             bound = "min"
         elif post in ("以下", "以内"):
             bound = "max"
         elif post in ("左右", "上下", "有余"):
             approx = True
-    if g["mid"] or high is not None:
-        approx = True
-    pre = g["pre"]
+    pre = m["pre"]
     if pre:
-        if pre in ("将近", "接近", "近", "大约", "约", "约为"):
+        if pre in _APPROX_PRE:
             approx = True
-        elif pre in ("逾", "超过", "超", "不少于", "不低于", "至少", "多达"):
+        elif pre in _MIN_PRE:
             bound = "min"
         else:
             bound = "max"
-    if not math.isfinite(value):
-        return None
+    if high is not None:
+        approx = True
+    if not abs(value) < _MAX_VALUE or (high is not None and not abs(high) < _MAX_VALUE):
+        return None, end  # 8e55, 1万亿亿: no amount is this large; an identifier or garbage
     unit = _UNIT_FIX.get(unit, unit)
-    return Quantity(
-        value=float(value),
-        unit=unit,
-        text=text[start:end].rstrip(" \t"),
-        start=start,
-        end=end - (len(text[start:end]) - len(text[start:end].rstrip(" \t"))),
-        high=high,
-        approx=approx,
-        bound=bound,
-        scale=scale,
-        ordinal=bool(g["ord"]),
-        fraction=fraction,
-        chinese=chinese,
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    q = Quantity(
+        float(value),
+        unit,
+        text[start:end],
+        start,
+        end,
+        high,
+        approx,
+        bound,
+        scale,
+        bool(m["ord"]),
+        fraction,
+        chinese,
     )
+    return q, max(end, start + 1)
+
+
+def _digit(c: str) -> int:
+    return _DIGITS[c] if c in _DIGITS else int(c)
+
+
+def _mantissa_scale(q: Quantity, text: str) -> float:
+    """The multiplier the high end of a range is written with, for a low end written without one:
+    万 in 两到三万, 亿 in 七千到九千亿, 千 in 两到三千, k in 10~15k."""
+    t = text[q.start : q.end]
+    if q.scale > 1:
+        return q.scale
+    if q.chinese:
+        s = t.rstrip("".join(_UNITS_CHARS))
+        if s and s[-1] in "千仟":
+            return 1000.0
+        if s and s[-1] in "百佰":
+            return 100.0
+    return 1.0
+
+
+_UNITS_CHARS = set("".join(_UNITS)) - set(_CN_CHARS)
 
 
 def _merge_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -344,30 +659,37 @@ def _merge_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
             gap = text[q.end : r.start]
             if (
                 gap
+                and q.high is None
+                and r.high is None
                 and _RANGE_SEP.fullmatch(gap)
-                and (not q.unit or q.unit == r.unit)
-                and r.value > q.value
+                and (not q.unit or q.unit == r.unit or (not r.unit and q.unit in _CURRENCY_SIGNS.values()))
                 and not q.ordinal
                 and not r.ordinal
                 and not q.fraction
                 and not r.fraction
                 and q.chinese == r.chinese
             ):
-                out.append(
-                    Quantity(
-                        value=q.value * (r.scale if q.scale == 1.0 and r.scale > 1 else 1.0),
-                        unit=r.unit,
-                        text=text[q.start : r.end],
-                        start=q.start,
-                        end=r.end,
-                        high=r.value,
-                        approx=q.approx or r.approx,
-                        bound=q.bound or r.bound,
-                        scale=r.scale,
+                low = q.value
+                s = _mantissa_scale(r, text)
+                if q.scale == 1.0 and s > 1 and q.value * s <= r.value:
+                    low = q.value * s  # 两到三万: the low end is 2万
+                if r.value > low:
+                    out.append(
+                        Quantity(
+                            value=low,
+                            unit=r.unit or q.unit,
+                            text=text[q.start : r.end],
+                            start=q.start,
+                            end=r.end,
+                            high=r.value,
+                            approx=q.approx or r.approx,
+                            bound=q.bound or r.bound,
+                            scale=r.scale,
+                            chinese=q.chinese,
+                        )
                     )
-                )
-                i += 2
-                continue
+                    i += 2
+                    continue
         out.append(q)
         i += 1
     return out
@@ -375,44 +697,70 @@ def _merge_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in TEXT, in order, with its unit, approximation and exact offsets."""
-    return _scan(text, figures_only=False)
+    return _scan(text, None)
 
 
 def find_figures(text: str, units: Collection[str] | None = None) -> list[Quantity]:
     """The quantities of TEXT that can carry a statistic: with a unit (one of UNITS when given, as
     written), a percent, a fraction, an ordinal or a multiplier (`16.8亿`). Other numbers (codes, list
     numbers, dates when UNITS leaves out 年/月/日) are skipped unread, which is much faster."""
-    return _scan(text, figures_only=True, units=units)
+    return _scan(text, frozenset(_UNITS) if units is None else units)
 
 
-def _may_be_figure(m: re.Match, src: str, n: int, units: Collection[str] | None) -> bool:
+def _may_be_figure(m: re.Match, src: str, units: Collection[str]) -> bool:
     """Decided from the match alone, before the number is read."""
-    if m["mult"] or m["ord"] or m["pnum"] or m["den"] or m["fa"]:
+    unit, cn, a, b, c, d, e, f, h, k, p = m.group(
+        "unit", "cn", "mult", "ord", "fnum", "fa", "den1", "mult2", "cmult", "cur", "ppct"
+    )
+    if a or b or c or d or e or f or h or k or p is not None:
         return True
-    unit = m["unit"]
-    if unit and (units is None or unit in units or unit in _RATIO_UNITS):
+    if unit and (unit in units or unit in _RATIO_UNITS or unit[-1] == "点"):
         return True
-    if not unit and m["cn"] and ("万" in m["cn"] or "亿" in m["cn"]):
+    if cn and ("万" in cn or "亿" in cn):
         return True
-    return m.end() < n and src[m.end()] in _RANGE_START  # the low end of a range (3-5家)
+    # the low end of a range: 3-5家, 2003年至2022年
+    e, n = m.start("t"), len(src)
+    if e < n and src[e] in _RANGE_START and _RANGE_SEP.match(src, e):
+        return True
+    e = m.end()
+    return e < n and src[e] in _RANGE_START and _RANGE_SEP.match(src, e) is not None
 
 
-def _scan(text: str, figures_only: bool, units: Collection[str] | None = None) -> list[Quantity]:
+def _before_range(src: str, e: int) -> bool:
+    return e < len(src) and src[e] in _RANGE_START and _RANGE_SEP.match(src, e) is not None
+
+
+def _scan(text: str, units: Collection[str] | None) -> list[Quantity]:
     if not text:
         return []
     # same length, so offsets still point into TEXT
-    src = text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+    src = text
+    if _NEEDS_TRANSLATE.search(text):
+        for c in set(_NEEDS_TRANSLATE.findall(text)):  # a few replaces are faster than translate
+            src = src.replace(c, c.translate(_TRANSLATE))
+    urls = [(u.start(), u.end()) for u in _URL.finditer(src)] if "://" in src or "www." in src else []
     qs = []
-    n = len(src)
-    for m in _QUANTITY.finditer(src):
-        if figures_only and not _may_be_figure(m, src, n, units):
-            continue
-        q = _read(m, src)
-        if q is not None:
-            if src is not text:
-                q = _with_text(q, text)
-            qs.append(q)
-    return _merge_ranges(src, qs)
+    pos: int | None = 0
+    figures = units is not None
+    while pos is not None:
+        start, pos = pos, None
+        for m in _QUANTITY.finditer(src, start):
+            s = m.start()
+            while urls and urls[0][1] <= s:
+                urls.pop(0)
+            if urls and urls[0][0] <= s:
+                pos = urls[0][1]  # numbers in a link are not quantities
+                break
+            if figures and not _may_be_figure(m, src, units):
+                continue  # find_figures: a bare number, skipped unread
+            q, nxt = _read(m, src, units)
+            if q is not None:
+                qs.append(q)
+            if nxt != m.end():
+                pos = nxt  # read shorter (八百一千) or longer (七成六) than matched: scan on from there
+                break
+    qs = _merge_ranges(src, qs)
+    return qs if src is text else [_with_text(q, text) for q in qs]
 
 
 def _with_text(q: Quantity, text: str) -> Quantity:
