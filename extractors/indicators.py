@@ -77,6 +77,8 @@ MONEY_WORDS = re.compile(
     r"市值|补贴|奖励|奖补|财政|预算|成本|费用|价值|工资|薪酬|增加值|估值|资助|拨款|授信|产出"
 )
 _MAX_NAME = 16
+# 等 after these is part of a word (高等院校, 中等职业, 同等条件), not the end of a list of examples
+_DENG_WORDS = set("高中平同对相优上次一二三特初均头超何此甲乙丙劣下低")
 
 
 def tidy(s: str) -> str:
@@ -117,6 +119,9 @@ def clean_name(s: str) -> str:
     head, _, tail = s.rpartition("的")
     if head and len(tail) >= 2:
         s = tail  # 美团平台上的骑手 -> 骑手
+    head, _, tail = s.rpartition("等")
+    if head and len(tail) >= 2 and head[-1] not in _DENG_WORDS:
+        s = tail  # 嘉盛电源、北玻股份等高新技术企业 -> 高新技术企业 (not 高等院校)
     if _VERB.fullmatch(s):
         return ""  # only a verb was left: 已累计建成超10亿亩 names nothing before the figure
     return s[-_MAX_NAME:]

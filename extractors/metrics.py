@@ -12,18 +12,10 @@ import re
 from dataclasses import dataclass
 
 from extractors import indicators as ind
+from extractors.periods import PeriodContext, year_spans
 from extractors.quantities import Quantity, find_figures
 from extractors.records import Document
-
-try:
-    from extractors.periods import PeriodContext, year_spans
-except ImportError:  # pragma: no cover - until the period module lands
-    PeriodContext = None  # type: ignore[assignment,misc]
-    year_spans = None  # type: ignore[assignment]
-try:
-    from extractors.zones import SubjectContext
-except ImportError:  # pragma: no cover - until the zone registry lands
-    SubjectContext = None  # type: ignore[assignment,misc]
+from extractors.zones import SubjectContext
 
 CURRENCIES = {"元": "元", "块": "元", "美元": "美元", "欧元": "欧元", "日元": "日元", "英镑": "英镑", "港元": "港元",
               "港币": "港元"}  # fmt: skip
@@ -45,11 +37,11 @@ _GROWTH = re.compile(
     r"收窄|放缓|缩小)"
     r"(?:了|率)?(?:分别)?(?:为|达到|达|是)?$"
 )
-_DOWN = re.compile(r"下降|减少|降低|下滑|回落|下跌|降幅|减幅|收窄|放缓|缩小|后退|下移")
+_DOWN = re.compile(r"下降|减少|降低|下滑|回落|下跌|降幅|减幅|收窄|放缓|缩小|后退|后移|下移")
 _RANK_VERB = re.compile(
     r"排名|排在|排|位列|位居|稳居|名列|跃居|跃升至|跃升|上升至|提升至|升至|下降至|降至|居|列"
 )
-_RANK_MOVE = re.compile(r"(?:上升|提升|前进|提高|跃升|进位|下降|后退|下滑|回落|下移)了?$")
+_RANK_MOVE = re.compile(r"(?:上升|提升|前进|前移|上移|提高|跃升|进位|下降|后退|后移|下滑|回落|下移)了?$")
 _TARGET = re.compile(
     r"力争|目标|争取|确保|计划(?=[到在于用新完实培引达])|预计|规划到|拟|有望|预期|将达到|将突破|(?:^|[，,；;：:\s])到(20\d\d)年"
 )
@@ -73,7 +65,7 @@ class _Row:
     metric: str
 
 
-_ENDS_AS_NEWLINE = str.maketrans({c: "\n" for c in "。!?！？"})
+_SENTENCE_END = re.compile("[。!?！？]")
 
 
 class _Spans:
@@ -111,7 +103,7 @@ class _Reader:
         self.doc = document
         self.body = document.body or ""
         # sentence ends as newlines: one pass, then find/rfind around each figure
-        self.lines = self.body.translate(_ENDS_AS_NEWLINE)
+        self.lines = _SENTENCE_END.sub("\n", self.body)  # far faster than str.translate
         self._periods = self._subjects = None
         self._dates: dict[int, _Spans] = {}
         date = document.date or ""
@@ -132,26 +124,20 @@ class _Reader:
         Read per sentence and only when asked: most figures carry a unit and need no look."""
         spans = self._dates.get(start)
         if spans is None:
-            found = (
-                year_spans(self.body[start:end]) if year_spans else _fallback_year_spans(self.body[start:end])
-            )
+            found = year_spans(self.body[start:end])
             spans = self._dates[start] = _Spans([(a + start, b + start) for a, b in found])
         return spans.overlaps(q.start, q.end)
 
     def period(self, pos: int) -> str | None:
-        if PeriodContext is None:
-            return _fallback_period(self.body, pos, self.doc.date)
         if self._periods is None:
             self._periods = PeriodContext(self.body, self.doc.date)
         return self._periods.period_at(pos)
 
-    def subject(self, pos: int) -> tuple[str | None, str | None]:
-        if SubjectContext is None:
-            return None, None
+    def subject(self, pos: int, counted: str | None) -> tuple[str | None, str | None]:
         if self._subjects is None:
             d = self.doc
             self._subjects = SubjectContext(self.body, d.title, d.source, d.site)
-        return self._subjects.subject_at(pos)
+        return self._subjects.subject_at(pos, counted)
 
     def run(self) -> list[dict]:
         body = self.body
@@ -214,7 +200,7 @@ class _Reader:
         sentence = body[s_start:s_end].strip()
         out = []
         for r in rows:
-            subject, zone_id = self.subject(r.q.start)
+            subject, zone_id = self.subject(r.q.start, r.metric if r.unit == "家" else None)
             out.append(
                 {
                     "doc": self.doc.doc,
@@ -250,6 +236,8 @@ class _Reader:
             if name == "排名" and levels:
                 name = levels[-1].metric + "排名"  # 经济总量18万亿美元,稳居世界第二位
             return _Row(q, "rank", "位", q.value, name)
+        if q.unit == "位" and tail.endswith("前"):
+            return None  # 进入全国前30位的: a threshold in a rule, not a figure
         if q.unit == "位" and _RANK_MOVE.search(tail):  # 上升3个位次
             value = -abs(q.value) if _DOWN.search(tail[-4:]) else q.value
             base = ind.clean_name(_RANK_MOVE.sub("", tail))
@@ -347,13 +335,18 @@ def _rank_name(tail: str) -> str:
     """`综合评价中排名上升至` -> `综合评价排名`; a bare `位列全市` -> `排名`."""
     m = _RANK_VERB.search(tail)
     base = tail[: m.start()] if m else tail
-    base = re.split(r"[在于的从到由]", base)[-1]
-    base = ind.clean_name(re.sub(r"(?:中|上|里)$", "", base))[-10:]
+    base = re.sub(r"(?:中|上|里)$", "", re.split(r"[在于的从到由]", base)[-1])
+    ranked = "排名" in tail or _EVALUATION.search(base)
+    base = ind.clean_name(base)[-10:]
     if ind.ZONE_WORD.search(base[-3:]):
         base = ""  # 洛阳高新区位列第46位: the subject, not the indicator
     if base.endswith("排名"):
         return base
-    return base + "排名" if base and "排名" in tail else base or "排名"
+    return base + "排名" if base and ranked else base or "排名"
+
+
+# A ranking's name: 综合评价中位列第28位 -> 综合排名
+_EVALUATION = re.compile(r"(?:评价|考核|评估|评比|排行榜?|榜单)$")
 
 
 def _is_target(q: Quantity, body: str, pos: int, year: int | None) -> bool:
@@ -399,7 +392,15 @@ def _round(v: float) -> float | int:
     return int(r) if r == int(r) and abs(r) < 1e18 else r
 
 
-def _same_name(a: str, b: str) -> bool:
+_TOTAL_WORDS = re.compile(r"(?:总数|总量|总额|数量|累计|合计)$")
+
+
+def _significant_digits(v: float) -> int:
+    return len(f"{abs(v):.12g}".replace(".", "").strip("0"))
+
+
+def _same_name(a: str, b: str, value: float = 0) -> bool:
+    a, b = _TOTAL_WORDS.sub("", a) or a, _TOTAL_WORDS.sub("", b) or b
     if a == b or a in b or b in a:
         return True
     sa, sb = set(a), set(b)
@@ -408,7 +409,15 @@ def _same_name(a: str, b: str) -> bool:
     n = 0
     while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
         n += 1
-    return n >= 3
+    # 创新平台446家 and, in a second copy, 研发平台总数446家: a value of three or more significant
+    # digits seldom belongs to two indicators of one document
+    return n >= 3 or (n >= 2 and _significant_digits(value) >= 3)
+
+
+def _same_period(a: str | None, b: str | None) -> bool:
+    """Periods that may name the same figure: equal, one unknown, or within one year (an event's
+    day, `2020-12-09`, and the year a later mention states, `2020`)."""
+    return a is None or b is None or a[:4] == b[:4] and "/" not in a + b or a == b
 
 
 def _dedupe(records: list[dict]) -> list[dict]:
@@ -422,8 +431,7 @@ def _dedupe(records: list[dict]) -> list[dict]:
             (
                 k
                 for k in same
-                if _same_name(r["metric"], k["metric"])
-                and (r["period"] == k["period"] or r["period"] is None or k["period"] is None)
+                if _same_name(r["metric"], k["metric"], r["value"]) and _same_period(r["period"], k["period"])
             ),
             None,
         )
@@ -433,26 +441,6 @@ def _dedupe(records: list[dict]) -> list[dict]:
         elif first["period"] is None:
             first["period"] = r["period"]
     return kept
-
-
-_YEAR = re.compile(
-    r"(?:\d{4}|\d{2}[xX×]{2}|[〇零一二三四五六七八九]{4})\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}"
-    r"|\d{1,2}月\d{1,2}日|〔\d{4}〕|\[\d{4}\]"
-)
-
-
-def _fallback_year_spans(body: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _YEAR.finditer(body)]
-
-
-_YEAR_AT = re.compile(r"(\d{4})年")
-
-
-def _fallback_period(body: str, pos: int, date: str | None) -> str | None:
-    lo = max(0, pos - 200)
-    start = max(body.rfind("\n", lo, pos) + 1, lo)
-    years = _YEAR_AT.findall(body, start, pos)
-    return years[-1] if years else None
 
 
 def extract_metrics(document: Document) -> list[dict]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 
 import pytest
@@ -11,8 +10,6 @@ from conftest import seed
 from extractors.document import read_document
 from extractors.metrics import extract_metrics
 from extractors.records import Document
-
-HAS_ZONES = importlib.util.find_spec("extractors.zones") is not None
 
 
 def metrics(body: str, date: str | None = "2022-12-22", title: str | None = None) -> list[dict]:
@@ -305,7 +302,6 @@ def test_seed_work_summary_with_placeholder_years():
     assert all(r["period"] is None for r in rows if r["metric"] == "技术合同交易额")
 
 
-@pytest.mark.skipif(not HAS_ZONES, reason="zone registry not present")
 def test_subject_from_the_text():
     r = one("2021年,全省高新区拥有高新技术企业4399家。", title="湖南省高新区创新发展绩效评价")
     assert "湖南" in (r["subject"] or "")

@@ -1,0 +1,245 @@
+"""The time a figure is for, read from the words around it.
+
+Zone reports state the period once and let it govern what follows: `2021年,全省高新区建成…;技术合同
+交易额…` gives 2021 to every figure of the paragraph until another time expression comes. So a
+document is read as a sequence of time expressions (`TimeRef`), each resolved against the document
+date and the year in force (`上年` is the document's year minus one, `1-6月` takes the year being
+talked about, `十四五` is 2021/2025, `目前` the document's year), and a figure takes the last one
+before it in its document, where a top-level heading (`二、下一步打算`) starts afresh.
+
+Periods are `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or two of them joined by `/` for a span (`2021/2025`,
+`2022-01/2022-06`). Placeholders (`20xx年`) and expressions that need a document date the page
+does not give resolve to None, and override what came before: a period is never invented.
+Comparison bases (`比上年`, `与2020年相比`, `2020年同期`) and years inside titles of works
+(`《2021年度报告》`) are not the period of anything.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from extractors.booktitles import in_title_of_work
+
+__all__ = ["PeriodContext", "TimeRef", "find_time_refs", "year_spans"]
+
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+_Y = r"(?:(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})"
+_PH = r"(?:(?:19|20)[xX×*＊_]{2}|[xX×]{4})"  # 20xx, 20××, XXXX
+_M = r"(?:1[0-2]|0?[1-9])"
+_D = r"(?:3[01]|[12]\d|0?[1-9])"
+_DASH = r"\s*(?:-|—|–|~|～|至|到)\s*"
+_PLAN = r"十[一二三四五六七八九]五"
+_QUARTERS = {
+    "上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "一季度": (1, 3), "二季度": (4, 6),
+    "三季度": (7, 9), "四季度": (10, 12), "第一季度": (1, 3), "第二季度": (4, 6), "第三季度": (7, 9),
+    "第四季度": (10, 12), "前两季度": (1, 6), "一至三季度": (1, 9),
+}  # fmt: skip
+_QUARTER = "|".join(sorted(map(re.escape, _QUARTERS), key=len, reverse=True))
+_RELATIVE = {"上年": -1, "去年": -1, "上一年": -1, "前年": -2, "今年": 0, "本年": 0, "明年": 1, "次年": None}
+_NOW = r"截至目前|截止目前|截至当前|到目前为止|目前|当前|现阶段|迄今|至今|现有"
+
+# Every time expression starts with one of these: the lookahead lets the scan skip other text fast.
+_FIRST = '(?=[0-9〇零○一二三四五六七八九xX×“"十上去前今本明次截目当现迄至到下第])'
+_TIME = re.compile(
+    _FIRST
+    + "(?:"
+    + "|".join(
+        [
+            rf"(?P<yy>{_Y})\s*年?{_DASH}(?P<yy2>{_Y})\s*年(?:度)?",
+            rf"(?P<dy>(?:19|20)\d\d)\s*(?:年\s*(?P<dm>{_M})\s*月\s*(?P<dd>{_D})\s*[日号]|(?P<sep>[-/.])(?P<dm2>{_M})(?P=sep)(?P<dd2>{_D}))(?!\d)",
+            rf"(?P<ry>{_Y})\s*年\s*(?:(?P<rm>{_M})(?:月)?{_DASH}(?P<rm2>{_M})\s*月(?:份)?|(?P<rq>{_QUARTER}))",
+            rf"(?P<my>{_Y})\s*年\s*(?P<mm>{_M})\s*月(?:份|底|末|初)?",
+            rf"(?P<y>{_Y})\s*年(?P<ysuf>度|底|末|初|内|以来|来|起)?",
+            rf"(?P<ph>{_PH})\s*年(?:度|底|末|初)?",
+            rf"[“\"]?(?P<plan>{_PLAN})[”\"]?(?:规划)?(?P<plansuf>开局之年|开局年|首年|收官之年|收官年|末|期间|时期|以来)?",
+            r"(?P<rel>上一年|上年|去年|前年|今年|本年|明年|次年)(?:度)?(?P<relq>" + _QUARTER + r")?",
+            rf"(?P<now>{_NOW})",
+            rf"(?<![\d.])(?P<om>{_M})(?:月)?{_DASH}(?P<om2>{_M})\s*月(?:份)?",
+            rf"(?P<oq>{_QUARTER})",
+            rf"(?<![\d.年])(?P<odm>{_M})\s*月\s*(?P<odd>{_D})\s*[日号]",
+            rf"(?<![\d.年个])(?P<oonly>{_M})\s*月(?:份|底|末)",
+        ]
+    )
+    + ")"
+)
+# Words that make the time after them a comparison base, and words after it that do.
+_BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|相比|相较于?|对比|高于|低于|超过)\s*$")
+_BASE_AFTER = re.compile(r"^\s*(?:同期|相比|相较|比|对比|的水平|水平|基础上|同月)")
+_YEARLIKE = re.compile(
+    rf"{_Y}\s*年|{_PH}\s*年|(?:19|20)\d\d[-/.]\d{{1,2}}(?:[-/.]\d{{1,2}})?|[〔\[【(（]\s*(?:19|20)\d\d\s*[〕\]】)）]"
+    rf"|(?<!\d){_M}\s*月\s*{_D}\s*[日号]|(?<!\d){_M}\s*月(?:份)?"
+)
+_HEADING_LINE = re.compile(
+    r"^[ \t]*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+(?:章|节|部分))", re.M
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """One time expression: its span, the period it stands for, and its role.
+
+    `role` is `time` (it sets the period of what follows), `base` (a comparison base: 比上年), or
+    `name` (inside a title of a work: 《2021年度报告》). `period` is None for a placeholder year or
+    a relative expression without a document date."""
+
+    start: int
+    end: int
+    text: str
+    period: str | None
+    role: str = "time"
+
+
+def _year(s: str) -> int:
+    s = "".join(_CN_DIGIT.get(c, c) for c in s)
+    return int(s)
+
+
+def _span(a: str, b: str) -> str:
+    return a if a == b else f"{a}/{b}"
+
+
+def _months(year: int | None, m1: int, m2: int) -> str | None:
+    if year is None:
+        return None
+    return _span(f"{year}-{m1:02d}", f"{year}-{m2:02d}") if m1 != m2 else f"{year}-{m1:02d}"
+
+
+def _plan(name: str, suffix: str | None) -> str:
+    """The years of a five-year plan: 十四五 -> 2021/2025 (the sixth plan began in 1981)."""
+    n = 10 + "一二三四五六七八九".index(name[1]) + 1
+    first = 1981 + 5 * (n - 6)
+    if suffix in ("开局之年", "开局年", "首年"):
+        return str(first)
+    if suffix in ("收官之年", "收官年", "末"):
+        return str(first + 4)
+    return f"{first}/{first + 4}"
+
+
+class _Resolver:
+    """Turns matches into periods, given the document date and the year being talked about."""
+
+    def __init__(self, doc_date: str | None) -> None:
+        m = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?", doc_date or "")
+        self.doc_year = int(m[1]) if m else None
+        self.doc_month = int(m[2]) if m and m[2] else None
+
+    def year_for_month(self, context_year: int | None, month: int) -> int | None:
+        """The year of a month named without one: the year in force, or the document's (a month
+        after the document's own month is last year's: `1-11月` in a January report)."""
+        if context_year is not None:
+            return context_year
+        if self.doc_year is None:
+            return None
+        if self.doc_month is not None and month > self.doc_month:
+            return self.doc_year - 1
+        return self.doc_year
+
+    def resolve(self, m: re.Match, context_year: int | None) -> tuple[str | None, int | None]:
+        """The period of match M and the year it puts in force (None when it names no year)."""
+        g = m.groupdict()
+        if g["yy"]:
+            a, b = _year(g["yy"]), _year(g["yy2"])
+            return (_span(str(a), str(b)), b) if a <= b else (None, None)
+        if g["dy"]:
+            y, mo, d = int(g["dy"]), int(g["dm"] or g["dm2"]), int(g["dd"] or g["dd2"])
+            return f"{y}-{mo:02d}-{d:02d}", y
+        if g["ry"]:
+            y = _year(g["ry"])
+            m1, m2 = _QUARTERS[g["rq"]] if g["rq"] else (int(g["rm"]), int(g["rm2"]))
+            return (_months(y, m1, m2), y) if m1 <= m2 else (None, None)
+        if g["my"]:
+            y = _year(g["my"])
+            return f"{y}-{int(g['mm']):02d}", y
+        if g["y"]:
+            y = _year(g["y"])
+            if g["ysuf"] in ("以来", "来", "起") and self.doc_year and self.doc_year > y:
+                return f"{y}/{self.doc_year}", self.doc_year
+            return str(y), y
+        if g["ph"]:
+            return None, None
+        if g["plan"]:
+            p = _plan(g["plan"], g["plansuf"])
+            return p, int(p[-4:])
+        if g["rel"]:
+            delta = _RELATIVE[g["rel"]]
+            if delta is None:  # 次年: the year after the one in force
+                y = context_year + 1 if context_year else None
+            else:
+                y = self.doc_year + delta if self.doc_year else None
+            if y is None:
+                return None, None
+            if g["relq"]:
+                return _months(y, *_QUARTERS[g["relq"]]), y
+            return str(y), y
+        if g["now"]:
+            return (str(self.doc_year), self.doc_year) if self.doc_year else (None, None)
+        if g["om"]:
+            m1, m2 = int(g["om"]), int(g["om2"])
+            y = self.year_for_month(context_year, m2)
+            return (_months(y, m1, m2), y) if m1 <= m2 else (None, None)
+        if g["oq"]:
+            m1, m2 = _QUARTERS[g["oq"]]
+            y = self.year_for_month(context_year, m2)
+            return _months(y, m1, m2), y
+        if g["odm"]:
+            mo, d = int(g["odm"]), int(g["odd"])
+            y = self.year_for_month(context_year, mo)
+            return (f"{y}-{mo:02d}-{d:02d}" if y else None), y
+        mo = int(g["oonly"])
+        y = self.year_for_month(context_year, mo)
+        return (f"{y}-{mo:02d}" if y else None), y
+
+
+def find_time_refs(text: str, doc_date: str | None = None) -> list[TimeRef]:
+    """Every time expression of TEXT in order, resolved against DOC_DATE (`YYYY-MM-DD` or None).
+
+    The year in force for month-only expressions is the last year named before them."""
+    resolver = _Resolver(doc_date)
+    refs: list[TimeRef] = []
+    context_year: int | None = None
+    for m in _TIME.finditer(text):
+        if text[m.start() : m.start() + 1] in '“"' and not m["plan"]:
+            continue
+        period, year = resolver.resolve(m, context_year)
+        before = text[max(0, m.start() - 4) : m.start()]
+        after = text[m.end() : m.end() + 6]
+        if in_title_of_work(text, m.start()):
+            role = "name"
+        elif _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
+            role = "base"
+        else:
+            role = "time"
+            if year is not None:
+                context_year = year
+            elif m["ph"] or m["rel"] or m["now"]:
+                context_year = None  # an unknown year: what follows is not last year's either
+        refs.append(TimeRef(m.start(), m.end(), m.group(), period, role))
+    return refs
+
+
+def year_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the dates and years in TEXT (`2021年`, `2021.12`, `〔2020〕`, `12月21日`, `20xx年`),
+    so that a reader can tell the numbers inside them from figures."""
+    return [m.span() for m in _YEARLIKE.finditer(text)]
+
+
+class PeriodContext:
+    """The period in force at each position of a document body.
+
+    A figure takes the last time expression before it; a top-level heading (`一、…`, `第二部分`)
+    starts afresh with its own time expression, or none. Without a time expression the period is
+    None."""
+
+    def __init__(self, body: str, doc_date: str | None = None) -> None:
+        refs = [r for r in find_time_refs(body, doc_date) if r.role == "time"]
+        for m in _HEADING_LINE.finditer(body):
+            refs.append(TimeRef(m.start(), m.start(), "", None, "reset"))
+        refs.sort(key=lambda r: (r.end, r.role != "reset"))
+        self._ends = [r.end for r in refs]
+        self._refs = refs
+
+    def period_at(self, pos: int) -> str | None:
+        i = bisect.bisect_right(self._ends, pos) - 1
+        return self._refs[i].period if i >= 0 else None

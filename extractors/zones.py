@@ -1,0 +1,452 @@
+"""Who a figure is about: the zone registry, zone mentions in text, and subject resolution.
+
+The registry (`extractors/data/zones.tsv`) holds every national high-tech zone with its official
+name, province, city, short name and the aliases news pages use (`长沙高新区`, `长沙高新技术产业
+开发区`, `麓谷`). Provincial zones are not listed; they are recognised as written (`岳麓高新区`).
+
+`SubjectContext` reads a document once and tells, for a position in its body, the subject of a
+figure there: the zone, collective (`湖南省高新区`, `国家高新区`) or region named as the
+sentence's subject, else the subject of the paragraph so far, else the document's own zone (from
+its title, source or the zone it names most). Deictic words (`我区`, `全区`, `该区`, a bare
+`高新区`) resolve to the document's zone, `全省`/`全市` to its province and city.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from extractors.booktitles import in_title_of_work
+
+__all__ = ["Mention", "SubjectContext", "Zone", "find_mentions", "registry", "zones_table_rows"]
+
+DATA = Path(__file__).resolve().parent / "data" / "zones.tsv"
+PLACES = Path(__file__).resolve().parent / "data" / "places.tsv"
+
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+_ZONE_HEAD = r"国家级高新技术产业开发区|国家高新技术产业开发区|高新技术产业开发区|高新技术产业园区|国家级高新区|国家高新区|高新区"
+_ZONE_ANCHOR = re.compile(_ZONE_HEAD)
+# Words before 高新区 that make it a group or a reference, not a place's zone.
+_GROUP_WORDS = {
+    "国家": "national", "全国": "national", "国家级": "national", "全省": "province", "我省": "province",
+    "本省": "province", "省内": "province", "全市": "city", "我市": "city", "本市": "city", "市内": "city",
+    "省级": "provincial",
+}  # fmt: skip
+_DEICTIC_PREFIX = re.compile(
+    r"(?:各|该|本|我|这些|这个|此|其他|其余|所有|部分|相关|参评|试点|首批|多家|两家|新晋|升级|示范|入选|全部|各类|"
+    r"各级|省级以上|市级|参与|同类|兄弟|周边|沿海|中西部|东部|西部|中部|东北)+$"
+)
+# Short place names that are also everyday words before 高新区 (新建高新区孵化器, 合作高新区).
+_COMMON_WORDS = frozenset(
+    [
+        "新建",
+        "合作",
+        "和平",
+        "光明",
+        "新华",
+        "东方",
+        "平安",
+        "城中",
+        "新城",
+        "前进",
+        "胜利",
+        "团结",
+        "友谊",
+        "红旗",
+        "长安",
+        "永安",
+    ]
+)
+# What may stand between a place and 高新区 in a provincial zone's name: 岳阳临港高新区.
+_QUALIFIERS = ("临港", "空港", "临空", "滨江", "滨海", "江北", "江南", "河西", "城东", "城西", "经开", "新区")
+# 区内 alone is left out: 社区内, 景区内, 校区内 are far more common than a zone's
+_DEIXIS = re.compile(r"我区|全区|本区|(?<!应)该区|我园|本园区|全园区|园区内|我高新区|该高新区|本高新区")
+_REGION = re.compile(r"全省|我省|本省|全市|我市|本市|全国")
+_PREPOSITION_BEFORE = re.compile(
+    r"(?:在|于|对|向|从|与|和|同|跟|比|较|占|给|到|至|及|落户|入驻|赴|来|为|是|把|将|由|助力|支持|服务|推动|带动|"
+    r"关于|围绕|对标|学习|借鉴|联合)$"
+)
+_VERB_AFTER = re.compile(
+    r"实现|完成|拥有|新增|建成|累计|共有|现有|建有|有|达|引进|培育|认定|获批|入选|落户|集聚|聚集|形成|签约|"
+    r"吸引|认证|共|已|全年|今年|上半年"
+)
+_YEAR_END = re.compile(r"(?:19|20)\d\d年度?$")
+_NAME_THEN_LIST = re.compile(r"[\u4e00-\u9fff]{1,8}等")
+_FIGURE_START = re.compile(r"[\d０-９一二三四五六七八九十两]|第|近|约|超|逾")
+_SENTENCE_ENDS = "。！？!?\n"
+_ZONE_TAIL = re.compile(r"(?:高新区|开发区|园区|示范区)$")  # what a count of zones counts
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    id: str
+    name: str
+    short_name: str
+    province: str
+    city: str
+    level: str
+    approved: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A subject named in text. `kind` is `zone` (one zone: `zone_id` set when it is a national
+    zone), `group` (a collective: `national`, `province`, `city`, `provincial` in `scope`, or a
+    province's zones), `region` (全省, 全市, 全国, a province) or `deixis` (我区, bare 高新区)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    name: str
+    zone_id: str | None = None
+    scope: str | None = None
+
+
+def _split_aliases(value: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in value.split("|") if a.strip())
+
+
+@cache
+def registry(path: str | None = None) -> tuple[Zone, ...]:
+    """The national zones of the registry file, in its order."""
+    with open(path or DATA, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return tuple(
+        Zone(
+            id=r["id"],
+            name=r["name"],
+            short_name=r["short_name"],
+            province=r["province"],
+            city=r["city"],
+            level=r.get("level") or "national",
+            approved=r.get("approved") or "",
+            aliases=_split_aliases(r.get("aliases") or ""),
+        )
+        for r in rows
+        if r.get("id")
+    )
+
+
+def zones_table_rows() -> list[dict]:
+    """The registry as rows of the database's `zones` table."""
+    return [
+        {
+            "id": z.id,
+            "name": z.name,
+            "short_name": z.short_name,
+            "province": z.province,
+            "city": z.city,
+            "level": z.level,
+            "approved": z.approved or None,
+            "aliases": list(z.aliases),
+        }
+        for z in registry()
+    ]
+
+
+def _short(place: str) -> str:
+    """`湖南省` -> `湖南`, `洛阳市` -> `洛阳`, `广西壮族自治区` -> `广西` (a place as texts write it)."""
+    return _PROVINCE_SUFFIX.sub("", place) if len(place) > 2 else place
+
+
+def _forms(z: Zone) -> set[str]:
+    """Every way a text names zone Z: its names and aliases, the 国家/国家级 forms of them, and
+    the city's full name before 高新区 (`长沙市高新区`)."""
+    forms = {z.name, z.short_name, *z.aliases}
+    if z.short_name == _short(z.city) + "高新区":
+        forms.add(z.city + "高新区")
+    for f in list(forms):
+        if f.endswith("高新区") and len(f) > 3:
+            stem = f[: -len("高新区")]
+            forms |= {stem + "国家高新区", stem + "国家级高新区", stem + "高新技术产业开发区"}
+    return {f for f in forms if len(f) >= 2}
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex alternative for many literal words, as a trie: the scan tries a few characters at
+    each position instead of every word, and a longer word wins over its prefix."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+@cache
+def _gazetteer(path: str | None = None) -> tuple[dict[str, str], ...]:
+    """The rows of the place-name file (`name`, `short`, `level`, `province`, `prefecture`)."""
+    with open(path or PLACES, encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f, delimiter="\t"))
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    pattern: re.Pattern
+    places: frozenset[str]  # every place name, full and short, down to counties
+    provinces: frozenset[str]  # full names
+    words: dict[str, tuple[str, str, str | None, str | None]]  # text -> kind, name, zone_id, scope
+    by_id: dict[str, Zone]
+    city_zone: dict[str, Zone]  # a city with exactly one national zone -> that zone
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    zones = registry()
+    words: dict[str, tuple[str, str, str | None, str | None]] = {}
+    claimed: Counter[str] = Counter()
+    for z in zones:
+        for f in _forms(z):
+            claimed[f] += 1
+    for z in zones:
+        for f in _forms(z):
+            if claimed[f] == 1:  # a form two zones share names neither
+                words[f] = ("zone", z.short_name, z.id, None)
+    per_city: dict[str, list[Zone]] = {}
+    for z in zones:
+        per_city.setdefault(z.city, []).append(z)
+    city_zone = {c: zs[0] for c, zs in per_city.items() if len(zs) == 1}
+    rows = _gazetteer()
+    places = frozenset({r["name"] for r in rows} | {r["short"] for r in rows if len(r["short"]) >= 2})
+    places -= _COMMON_WORDS
+    for r in rows:
+        if r["level"] == "province":
+            for form in {r["name"], r["short"]}:
+                words.setdefault(form + "高新区", ("group", r["name"] + "高新区", None, r["name"]))
+                words.setdefault(form, ("region", r["name"], None, r["name"]))
+        elif r["level"] == "prefecture" and len(r["short"]) >= 2:
+            # county names are often common words (和平, 新华, 城关): only provinces and prefectures
+            # are read as regions
+            for form in {r["name"], r["short"]}:
+                words.setdefault(form, ("region", r["name"], None, r["province"]))
+    pattern = re.compile(_trie_pattern(sorted(words)))
+    provinces = frozenset(r["name"] for r in rows if r["level"] == "province")
+    return _Lexicon(pattern, places, provinces, words, {z.id: z for z in zones}, city_zone)
+
+
+def _place_before(before: str, places: frozenset[str]) -> str:
+    """The longest place name (`宁乡`, `岳阳临港`) that BEFORE ends with, or ''."""
+    for qualifier in ("", *_QUALIFIERS):
+        if not before.endswith(qualifier):
+            continue
+        stem = before[: len(before) - len(qualifier)]
+        for n in range(min(8, len(stem)), 1, -1):
+            if stem[-n:] in places:
+                return stem[-n:] + qualifier
+    return ""
+
+
+def _generic(text: str, m: re.Match, places: frozenset[str]) -> Mention:
+    """A 高新区 that the registry did not claim: a group (`全省高新区`, `国家高新区`), a provincial
+    zone named by its place (`岳麓高新区`), or a reference (`该高新区`, `提升高新区`'s bare 高新区)."""
+    before = text[max(0, m.start() - 10) : m.start()]
+    head = m.group()
+    group = next((w for w in _GROUP_WORDS if before.endswith(w)), None)
+    if group:
+        start = m.start() - len(group)
+        return Mention(start, m.end(), text[start : m.end()], "group", "", scope=_GROUP_WORDS[group])
+    place = _place_before(before, places)
+    if place:
+        start = m.start() - len(place)
+        return Mention(start, m.end(), text[start : m.end()], "zone", place + "高新区")
+    if head.startswith("国家"):
+        return Mention(m.start(), m.end(), head, "group", "", scope="national")
+    deictic = _DEICTIC_PREFIX.search(before)
+    start = m.start() - (len(deictic.group()) if deictic else 0)
+    return Mention(start, m.end(), text[start : m.end()], "deixis", "")
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """The zones, groups of zones, regions and deictic words of TEXT, in order, not overlapping."""
+    lex = _lexicon()
+    found: list[Mention] = []
+    for m in lex.pattern.finditer(text):
+        kind, name, zone_id, scope = lex.words[m.group()]
+        found.append(Mention(m.start(), m.end(), m.group(), kind, name, zone_id, scope))
+    starts = [x.start for x in found]  # in order: the scan is left to right
+    for m in _ZONE_ANCHOR.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and found[i].end > m.start():
+            continue  # inside a name the registry knows
+        found.append(_generic(text, m, lex.places))
+    for m in _DEIXIS.finditer(text):
+        found.append(Mention(m.start(), m.end(), m.group(), "deixis", ""))
+    for m in _REGION.finditer(text):
+        scope = "national" if m.group() == "全国" else "province" if "省" in m.group() else "city"
+        found.append(Mention(m.start(), m.end(), m.group(), "region", "", scope=scope))
+    found.sort(key=lambda x: (x.start, -x.end))
+    out: list[Mention] = []
+    for x in found:
+        if out and x.start < out[-1].end:
+            continue
+        out.append(x)
+    return out
+
+
+class SubjectContext:
+    """The subject of figures at positions of one document body (see the module's docstring)."""
+
+    def __init__(
+        self, body: str, title: str | None = None, source: str | None = None, site: str | None = None
+    ) -> None:
+        self.body = body
+        self.mentions = [m for m in find_mentions(body) if not in_title_of_work(body, m.start)]
+        self.starts = [m.start for m in self.mentions]
+        self.home, self.province, self.city = self._home(title or "", source or "")
+        self._zone_names = {m.name for m in self.mentions if m.kind == "zone"}
+        if self.home is not None and self.home.kind == "zone":
+            self._zone_names.add(self.home.name)
+
+    # the document's own zone
+
+    def _home(self, title: str, source: str) -> tuple[Mention | None, str | None, str | None]:
+        """The zone (or group) the document is about, and its province and city."""
+        lex = _lexicon()
+        home: Mention | None = None
+        for text in (title, source):
+            plain = re.sub(r"《[^》]*》", "", text)
+            for candidates in (find_mentions(plain), find_mentions(text)):
+                home = next((m for m in candidates if m.kind == "zone" or _named_group(m)), None)
+                if home:
+                    break
+            if home:
+                break
+        named = Counter(m.name for m in self.mentions if m.kind == "zone")
+        speaks_of_a_zone = any(m.kind == "deixis" for m in self.mentions)
+        if home is None and named and speaks_of_a_zone:
+            (top, n), *rest = named.most_common(2) + [("", 0)]
+            if n >= 2 and n > rest[0][1]:  # named once is named in passing
+                home = next(m for m in self.mentions if m.kind == "zone" and m.name == top)
+        places = [m for m in find_mentions(title) + self.mentions if m.kind == "region" and m.name]
+        if home is None and speaks_of_a_zone:
+            # the page speaks of "the zone" (我区, 高新区) without naming it: the zone of the city it
+            # names most, where that city has one national zone
+            cities = Counter(m.name for m in places if m.name in lex.city_zone)
+            if cities:
+                z = lex.city_zone[cities.most_common(1)[0][0]]
+                home = Mention(0, 0, z.short_name, "zone", z.short_name, z.id)
+        zone = lex.by_id.get(home.zone_id) if home and home.zone_id else None
+        if zone:
+            return home, zone.province, zone.city
+        province = home.scope if home and home.kind == "group" and home.scope in lex.provinces else None
+        province = province or next((m.name for m in places if m.name in lex.provinces), None)
+        city = next((m.name for m in places if m.name not in lex.provinces), None)
+        return home, province, city
+
+    # resolution
+
+    def resolve(self, m: Mention) -> tuple[str | None, str | None]:
+        """The subject name and zone id a mention stands for in this document."""
+        if m.kind == "zone":
+            return m.name, m.zone_id
+        if m.kind == "group":
+            if m.name:
+                return m.name, None
+            if m.scope == "national":
+                return "国家高新区", None
+            if m.scope == "province":
+                return (f"{self.province}高新区" if self.province else "全省高新区"), None
+            if m.scope == "city":
+                return (f"{self.city}高新区" if self.city else "全市高新区"), None
+            return (f"{self.province}省级高新区" if self.province else "省级高新区"), None
+        if m.kind == "region":
+            if m.name:
+                return m.name, None
+            if m.scope == "national":
+                return "全国", None
+            return (self.province if m.scope == "province" else self.city), None
+        # 该区 is the zone just named; 我区, 全区 and a bare 高新区 are the document's own
+        candidates = [self._zone_before(m.start), self.home]
+        if not m.text.startswith("该"):
+            candidates.reverse()
+        found = next((c for c in candidates if c is not None), None)
+        return self.resolve(found) if found is not None else (None, None)
+
+    def _zone_before(self, pos: int) -> Mention | None:
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0 and self.mentions[i].kind != "zone":
+            i -= 1
+        return self.mentions[i] if i >= 0 else None
+
+    def _subject_like(self, m: Mention, figure: int | None) -> bool:
+        """Whether mention M is a subject rather than an object, a place (在高新区), an example
+        (杭州高新区等13家), a counted noun (国家高新区8家) or, for the figure at FIGURE in the same
+        sentence, its scope (全省75%, 全省园区43.77%的)."""
+        body = self.body
+        after = body[m.end : m.end + 2]
+        if after[:1] in ("等", "、") or _FIGURE_START.match(after):
+            return False
+        if _PREPOSITION_BEFORE.search(_YEAR_END.sub("", body[max(0, m.start - 10) : m.start])):
+            return False  # 在(2022年)国家高新区综合评价中: a place or a frame, not who did it
+        if _NAME_THEN_LIST.match(body, m.end):
+            return False  # 北京中关村创业大街孵化器等152家: part of an example's name
+        if m.kind == "region":
+            # 全省75%的, 全省园区43.77%的: the scope of the figure; 全省新增的6家: who did it. A
+            # region of an earlier sentence is not carried on (衡阳市民踊跃参加。…3000人)
+            return figure is not None and bool(_VERB_AFTER.search(body[m.end : figure]))
+        return True
+
+    def subject_at(self, pos: int, counted: str | None = None) -> tuple[str | None, str | None]:
+        """(subject, zone_id) for a figure that starts at POS.
+
+        COUNTED is what the figure counts. A count of zones (`13家首批试点高新区`) belongs to a
+        group that holds zones: a zone named before it is an example, so the nearest group before
+        it is the subject, or else the group the counted zones name (`168家国家高新区`), or the
+        province of the zone or the document."""
+        subject, zone_id = self._subject_at(pos)
+        if not counted or not _ZONE_TAIL.search(counted):
+            return subject, zone_id
+        if subject is not None and zone_id is None and subject not in self._zone_names:
+            return subject, zone_id  # already a group or a region
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            # any group but another figure's counted noun tells which set the zones belong to
+            if m.kind == "group" and not _FIGURE_START.match(self.body[m.end : m.end + 1]):
+                return self.resolve(m)
+            i -= 1
+        if "国家" in counted:
+            return "国家高新区", None
+        zone = _lexicon().by_id.get(zone_id or "")
+        province = zone.province if zone else self.province
+        return (f"{province}高新区" if province else subject), None
+
+    def _subject_at(self, pos: int) -> tuple[str | None, str | None]:
+        body = self.body
+        sentence = _sentence_start(body, pos)
+        paragraph = body.rfind("\n", 0, pos) + 1
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0 and self.mentions[i].start >= paragraph:
+            m = self.mentions[i]
+            if m.end <= pos and self._subject_like(m, pos if m.start >= sentence else None):
+                return self.resolve(m)
+            i -= 1
+        return self.resolve(self.home) if self.home else (None, None)
+
+
+def _named_group(m: Mention) -> bool:
+    return m.kind == "group" and bool(m.name)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding POS begins."""
+    return max(text.rfind(c, 0, pos) for c in _SENTENCE_ENDS) + 1

@@ -1,0 +1,149 @@
+"""extractors.zones: zone mentions in text and the subject of each figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.metrics import extract_metrics
+from extractors.records import Document
+from extractors.zones import SubjectContext, find_mentions, zones_table_rows
+
+
+def subjects(body: str, title: str | None = None, source: str | None = None) -> list[tuple]:
+    """(text of the figure, subject, zone_id) for each metric of a document."""
+    doc = Document(doc="t", body=body, title=title, source=source, date="2023-01-10")
+    return [(m["text"], m["subject"], m["zone_id"]) for m in extract_metrics(doc)]
+
+
+def subject_of(body: str, figure: str, **kw) -> tuple:
+    found = [(s, z) for text, s, z in subjects(body, **kw) if text == figure]
+    assert found, subjects(body, **kw)
+    return found[0]
+
+
+# mentions
+
+
+@pytest.mark.parametrize(
+    "text", ["长沙高新区", "长沙高新技术产业开发区", "长沙国家高新区", "长沙市高新区", "麓谷"]
+)
+def test_every_name_of_a_national_zone_finds_its_registry_id(text):
+    (m,) = [m for m in find_mentions(f"近日,{text}召开大会") if m.kind == "zone"]
+    assert (m.name, m.zone_id) == ("长沙高新区", "changsha")
+
+
+def test_provincial_zones_are_recognised_by_their_place_names():
+    text = "津市高新区、岳麓高新区和岳阳临港高新区"
+    found = {m.name: m.zone_id for m in find_mentions(text) if m.kind == "zone"}
+    assert found == {"津市高新区": None, "岳麓高新区": None, "岳阳临港高新区": None}
+
+
+def test_words_before_a_bare_zone_are_not_place_names():
+    kinds = {m.text: m.kind for m in find_mentions("提升高新区科技创新策源能力,推动全省高新区发展")}
+    assert kinds == {"高新区": "deixis", "全省高新区": "group"}
+
+
+def test_the_registry_fills_the_zones_table():
+    rows = zones_table_rows()
+    assert len(rows) >= 170
+    assert {"id", "name", "short_name", "province", "city", "level", "aliases"} <= set(rows[0])
+    changsha = next(r for r in rows if r["id"] == "changsha")
+    assert (changsha["name"], changsha["province"]) == ("长沙高新技术产业开发区", "湖南省")
+
+
+# subjects
+
+
+def test_the_zone_named_in_the_sentence():
+    assert subject_of("株洲高新区实现营业收入1000亿元。", "1000亿元") == ("株洲高新区", "zhuzhou")
+
+
+def test_each_clause_has_its_own_zone():
+    body = "长沙高新区实现营业收入2000亿元,株洲高新区实现营业收入1000亿元。"
+    assert subject_of(body, "2000亿元")[0] == "长沙高新区"
+    assert subject_of(body, "1000亿元")[0] == "株洲高新区"
+
+
+def test_woqu_is_the_zone_of_the_title():
+    body = "去年我区实现技工贸总收入5120.6亿元。"
+    assert subject_of(body, "5120.6亿元", title="长沙高新区召开2023年工作会议") == ("长沙高新区", "changsha")
+
+
+def test_quanqu_is_the_zone_of_the_source():
+    body = "全区高新技术企业达到500家。"
+    assert subject_of(body, "500家", source="株洲高新区管委会") == ("株洲高新区", "zhuzhou")
+
+
+def test_gaiqu_is_the_zone_named_before():
+    body = "衡阳高新区召开科技创新大会。会上通报,该区高新技术企业达300家。"
+    assert subject_of(body, "300家") == ("衡阳高新区", "hengyang")
+
+
+def test_a_sentence_without_a_subject_takes_the_one_before_it():
+    body = "洛阳高新区去年成绩亮眼。全区市级以上创新平台达到446家。技术合同交易额16.8亿元。"
+    assert subject_of(body, "16.8亿元") == ("洛阳高新区", "luoyang")
+
+
+def test_the_province_of_the_title_names_the_provinces_zones():
+    body = "2021年,全省高新区技术合同交易额376.96亿元,当年全省新增的6家国家级孵化器均落户高新区。"
+    title = "湖南省高新区创新发展绩效评价报告发布"
+    assert subject_of(body, "376.96亿元", title=title)[0] == "湖南省高新区"
+    assert subject_of(body, "6家", title=title)[0] == "湖南省"
+
+
+def test_quanshi_is_the_city_of_the_documents_zone():
+    body = "全市高新技术企业达到1000家,我区占四成。"
+    assert subject_of(body, "1000家", title="洛阳高新区2022年工作总结")[0] == "洛阳市"
+
+
+def test_the_counted_zones_are_not_the_subject():
+    body = "评价对象包括46家国家及省级高新区,其中国家高新区8家、省级高新区38家。"
+    title = "湖南省高新区创新发展绩效评价报告发布"
+    assert subject_of(body, "8家", title=title)[0] == "湖南省高新区"
+    assert subject_of(body, "38家", title=title)[0] == "湖南省高新区"
+
+
+def test_a_count_of_zones_belongs_to_their_group_not_to_an_example():
+    body = "根据部署,在国家高新区推广积分制。杭州高新区等13家首批试点高新区负责人参加会议。"
+    assert subject_of(body, "13家", title="长沙高新区入选试点") == ("国家高新区", None)
+
+
+def test_a_count_of_national_zones_belongs_to_the_national_zones():
+    body = "参评的168家国家高新区中,综合评价得分较上年提高的有139家。"
+    assert subject_of(body, "168家") == ("国家高新区", None)
+
+
+def test_a_place_or_an_evaluation_is_not_the_subject():
+    body = "在国家高新区综合评价中,洛阳高新区位列第46位。"
+    assert subject_of(body, "第46位") == ("洛阳高新区", "luoyang")
+    body = "株洲高新区在2022年国家高新区综合评价中位列第28位。"
+    assert subject_of(body, "第28位") == ("株洲高新区", "zhuzhou")
+
+
+def test_a_zone_inside_an_examples_name_is_not_the_subject():
+    body = "认定北京中关村创业大街孵化器等152家单位为国家级科技企业孵化器。"
+    assert subject_of(body, "152家") == (None, None)
+
+
+def test_the_scope_of_a_share_is_not_the_subject():
+    body = "全省高新区完成了全省园区43.77%的技工贸总收入、40.38%的园区生产总值。"
+    title = "湖南省高新区绩效评价报告"
+    assert subject_of(body, "40.38%", title=title)[0] == "湖南省高新区"
+
+
+def test_a_page_about_the_zone_of_its_city():
+    body = "洛阳市科技局发布通报。高新区高新技术企业达到245家,洛阳市其他县区共120家。"
+    assert subject_of(body, "245家") == ("洛阳高新区", "luoyang")
+
+
+def test_no_subject_is_made_up():
+    assert subject_of("企业100家。", "100家") == (None, None)
+    # a general news page that names a city but never speaks of a zone
+    assert subject_of("衡阳市民踊跃参加。活动吸引游客3000人。", "3000人") == (None, None)
+
+
+@pytest.mark.parametrize("body", ["", "高新区" * 3000, "我区" * 5000, "《" * 1000 + "高新区", "全省" * 2000])
+def test_bad_input_never_raises(body):
+    ctx = SubjectContext(body, title=body[:50], source=None)
+    for pos in (0, len(body) // 2, len(body)):
+        ctx.subject_at(pos)
