@@ -33,4 +33,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) data/demo build *.egg-info
+	rm -rf $(VENV) build *.egg-info

@@ -19,6 +19,7 @@ from crawler.errors import PARSE
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import crawl_store
 from extractors.dates import parse_date
+from extractors.metrics import extract_metrics
 from extractors.normalise import normalise, normalise_line
 from extractors.records import Document, UnreadableInput
 
@@ -73,6 +74,7 @@ class StorePipeline:
         self.stats.inc_value("zonecrawl/archived")
         try:
             document = self.extract(item, document_id(item.final_url))
+            metrics = extract_metrics(document)
         except UnreadableInput as e:
             self.record(item.url, PARSE, str(e), item.spider)
             raise DropItem(f"parse: {item.url}: {e}") from None
@@ -80,9 +82,6 @@ class StorePipeline:
             log.exception("extracting %s failed", item.url)
             self.record(item.url, PARSE, f"{type(e).__name__}: {e}", item.spider)
             raise DropItem(f"parse: {item.url}") from None
-        from extractors.metrics import extract_metrics
-
-        metrics = extract_metrics(document)
         self.validate(document)
         self.store.save_page(
             url=item.url,
@@ -102,18 +101,16 @@ class StorePipeline:
 
     def extract(self, item: PageItem, doc: str) -> Document:
         """The page's document; the site's selectors, where it has them, take precedence."""
-        from extractors.article import extract_article
-        from extractors.document import read_document, site_of
+        from extractors.article import extract_page
+        from extractors.document import document_from_page, site_of
 
         # Blocks are learnt per host and port: local copies of several sites share one address.
         site = urlsplit(item.final_url).netloc.removeprefix("www.") or site_of(item.final_url) or ""
         # Remember this page's blocks first, so chrome shared with earlier pages is recognised.
-        raw = extract_article(item.body, url=item.final_url, headers=item.headers)
-        self.store.add_site_blocks(site, item.final_url, raw.body)
-        recurring = self.store.site_blocks(site)
-        document = read_document(
-            item.body, doc, url=item.final_url, headers=item.headers, recurring=recurring
-        )
+        page = extract_page(item.body, url=item.final_url, headers=item.headers)
+        keys = self.store.add_site_blocks(site, item.final_url, page[0].body)
+        recurring = self.store.site_blocks(site, keys)
+        document = document_from_page(page, doc, url=item.final_url, recurring=recurring)
         document.flags = sorted(set(document.flags) | set(item.charset_flags))
         sel = item.selected
         if sel.get("title"):

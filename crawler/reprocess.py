@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from crawler.archive import ArchivedResponse, iter_responses, read_response
 from crawler.store import Store, canonical_url, document_id
+from extractors.document import site_of
 from extractors.records import UnreadableInput
 
 
@@ -60,7 +61,6 @@ def _page_urls(store: Store) -> dict[str, str]:
 def learn_site_blocks(store: Store, responses: Iterable[ArchivedResponse]) -> None:
     """Record the blocks of every page, so each site's chrome is known before any page is read."""
     from extractors.article import extract_article
-    from extractors.document import site_of
 
     for r in responses:
         try:
@@ -70,12 +70,21 @@ def learn_site_blocks(store: Store, responses: Iterable[ArchivedResponse]) -> No
         store.add_site_blocks(site_of(r.url) or "", r.url, article.body)
 
 
-def reprocess_response(store: Store, r: ArchivedResponse, run_id: int, page_url: str | None = None) -> int:
-    """Read one archived response again and save it; returns its number of metrics."""
-    from extractors.document import read_document, site_of
+def reprocess_response(
+    store: Store,
+    r: ArchivedResponse,
+    run_id: int,
+    page_url: str | None = None,
+    recurring: set[str] | None = None,
+) -> int:
+    """Read one archived response again and save it; returns its number of metrics.
+
+    RECURRING is the site's chrome (`Store.site_blocks`), asked of the store when not given."""
+    from extractors.document import read_document
     from extractors.metrics import extract_metrics
 
-    recurring = store.site_blocks(site_of(r.url) or "")
+    if recurring is None:
+        recurring = store.site_blocks(site_of(r.url) or "")
     document = read_document(r.body, document_id(r.url), url=r.url, headers=r.headers, recurring=recurring)
     metrics = extract_metrics(document)
     store.save_page(
@@ -112,9 +121,13 @@ def reprocess(db_path: str | Path, archive_dir: str | Path, progress: bool = Tru
                     yield r
 
         learn_site_blocks(store, responses())
+        chrome: dict[str, set[str]] = {}  # every page is learnt: each site's chrome is now fixed
         for r in responses():
+            site = site_of(r.url) or ""
+            if site not in chrome:
+                chrome[site] = store.site_blocks(site)
             try:
-                counts.metrics += reprocess_response(store, r, run_id, asked.get(r.locator))
+                counts.metrics += reprocess_response(store, r, run_id, asked.get(r.locator), chrome[site])
                 counts.documents += 1
             except UnreadableInput as e:
                 counts.unreadable += 1

@@ -189,13 +189,9 @@ def migrate(db: sqlite_utils.Database, migrations: list[Callable] | None = None)
 
 
 def _zone_rows() -> list[dict]:
-    """The zone registry as table rows, or nothing while the registry is not installed."""
-    try:
-        from extractors.zones import zones_table_rows
-    except ModuleNotFoundError as e:
-        if e.name != "extractors.zones":
-            raise
-        return []
+    """The zone registry as table rows (aliases as a JSON list)."""
+    from extractors.zones import zones_table_rows
+
     rows = []
     for row in zones_table_rows():
         row = dict(row)
@@ -340,8 +336,9 @@ class Store:
 
     # Cross-page boilerplate
 
-    def add_site_blocks(self, site: str, url: str, body: str) -> None:
-        """Remember the blocks of one page of SITE (its raw body text, one block a line)."""
+    def add_site_blocks(self, site: str, url: str, body: str) -> list[str]:
+        """Remember the blocks of one page of SITE (its raw body text, one block a line); returns
+        the page's block keys."""
         from extractors.normalise.recurring import MIN_KEY, block_key
 
         keys = sorted({k for k in map(block_key, body.splitlines()) if len(k) >= MIN_KEY})
@@ -349,17 +346,24 @@ class Store:
         rows = [{"site": site, "key": k, "url": canonical_url(url), "page": page} for k in keys]
         with self.db.atomic():
             self.db["site_blocks"].insert_all(rows, pk=("site", "key", "url"), ignore=True)
+        return keys
 
-    def site_blocks(self, site: str, min_pages: int = RECURRING_MIN_PAGES) -> set[str]:
+    def site_blocks(
+        self, site: str, keys: Iterable[str] | None = None, min_pages: int = RECURRING_MIN_PAGES
+    ) -> set[str]:
         """The block keys seen on at least MIN_PAGES pages of SITE: what `normalise(recurring=...)` drops.
 
-        A page counts once however many URLs carry it, and a URL once however often it changed, so
-        an article copied across columns or re-fetched is never taken for site chrome.
+        KEYS limits the answer to one page's blocks, so a crawl asks about what it reads rather
+        than rescanning the whole site for every page. A page counts once however many URLs carry
+        it, and a URL once however often it changed, so an article copied across columns or
+        re-fetched is never taken for site chrome.
         """
+        only = "" if keys is None else "and key in (select value from json_each(?)) "
+        params = [site] + ([] if keys is None else [json.dumps(list(keys), ensure_ascii=False)])
         rows = self.db.execute(
-            "select key from site_blocks where site = ? group by key "
+            f"select key from site_blocks where site = ? {only}group by key "
             "having count(distinct url) >= ? and count(distinct page) >= ?",
-            [site, min_pages, min_pages],
+            [*params, min_pages, min_pages],
         )
         return {r[0] for r in rows}
 
