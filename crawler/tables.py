@@ -15,6 +15,8 @@ def _pad(text: str, width: int) -> str:
 
 def format_value(value: float, unit: str) -> str:
     """A value as a reader writes it: money in 亿/万, whole numbers without `.0`."""
+    if unit in ("元", "美元") and abs(value) >= 1e12:
+        return f"{value / 1e12:,.6g}万亿{unit}"
     if unit in ("元", "美元") and abs(value) >= 1e8:
         return f"{value / 1e8:,.6g}亿{unit}"
     if unit in ("元", "美元") and abs(value) >= 1e4:

@@ -43,9 +43,14 @@ _RANK_VERB = re.compile(
 )
 _RANK_MOVE = re.compile(r"(?:上升|提升|前进|前移|上移|提高|跃升|进位|下降|后退|后移|下滑|回落|下移)了?$")
 _TARGET = re.compile(
-    r"力争|目标|争取|确保|计划(?=[到在于用新完实培引达])|预计|规划到|拟|有望|预期|将达到|将突破|(?:^|[，,；;：:\s])到(20\d\d)年"
+    r"力争|目标|争取|确保|计划(?=[到在于用新完实培引达])|预计|规划到|拟|有望|预期|将(?:新|培育|引进|建成|建设|实现|达到|突破|新增)"
+    r"|(?:^|[，,；;：:\s])到(20\d\d)年"
 )
 _DONE = re.compile(r"了|已")
+_COMPARED = re.compile(r"(?:高于|低于|快于|慢于|领先|落后|超出)[^，,；;]*$")
+_INCENTIVE_BEFORE = re.compile(r"(?:给予|最高)(?:不超过)?$")
+_INCENTIVE_AFTER = re.compile(r"(?:的)?(?:给予|奖励|补助|补贴|资助|奖补)")
+_QUALIFIES = re.compile(r"的?(?!同比|增长|下降|占|比|较|为|是|左右)[\u4e00-\u9fff]")
 _NEW_LEVEL = re.compile(
     r"(?:增|增加|增长|提高|提升|上升|升|扩大|下降|降|减少|缩小|跃升|攀升)(?:到|至)(?:\d{4}年(?:的)?)?|达到"
 )
@@ -247,6 +252,8 @@ class _Reader:
         if q.fraction or q.unit == "%":
             return self.ratio(q, clause, tail, right, levels)
         if q.unit == "个百分点":
+            if _COMPARED.search(tail):
+                return None  # 高于全市平均水平1.2个百分点: a gap to another's figure, not a change
             g = _GROWTH.search(tail)
             value = -abs(q.value) if g and _DOWN.search(g.group("verb")) else q.value
             name = ind.clean_name(tail[: g.start()]) if g else ind.clean_name(tail)
@@ -260,6 +267,14 @@ class _Reader:
         base = _base_unit(q, name)
         if base is None:
             return None
+        if (
+            q.unit not in COUNT_UNITS
+            and q.bound
+            and (right.startswith("的") or q.text.endswith(("以上", "以下")) and _QUALIFIES.match(right))
+        ):
+            return None  # 投资10亿元以上项目9个, 研发投入超过1000万元的: a threshold, not a figure
+        if _INCENTIVE_BEFORE.search(tail) or _INCENTIVE_AFTER.match(right):
+            return None  # 给予20万元奖励, 最高不超过200万元: a policy's rule, not a statistic
         unit, value = base
         if not name:
             name = ind.right_name(right)
@@ -269,6 +284,8 @@ class _Reader:
         return _Row(q, kind, unit, value, name)
 
     def ratio(self, q: Quantity, clause: str, tail: str, right: str, levels: list[_Row]) -> _Row | None:
+        if _INCENTIVE_AFTER.match(right):
+            return None  # 按增量的10%给予补助: a policy's rule
         value = q.value * 100 if q.fraction else q.value
         g = _GROWTH.search(tail)
         if g and not q.fraction:

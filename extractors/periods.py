@@ -41,7 +41,7 @@ _RELATIVE = {"上年": -1, "去年": -1, "上一年": -1, "前年": -2, "今年"
 _NOW = r"截至目前|截止目前|截至当前|到目前为止|目前|当前|现阶段|迄今|至今|现有"
 
 # Every time expression starts with one of these: the lookahead lets the scan skip other text fast.
-_FIRST = '(?=[0-9〇零○一二三四五六七八九xX×“"十上去前今本明次截目当现迄至到下第])'
+_FIRST = '(?=[0-9〇零○一二三四五六七八九xX×“"十上去前今本明次截目当现迄至到下第全年])'
 _TIME = re.compile(
     _FIRST
     + "(?:"
@@ -55,6 +55,7 @@ _TIME = re.compile(
             rf"(?P<ph>{_PH})\s*年(?:度|底|末|初)?",
             rf"[“\"]?(?P<plan>{_PLAN})[”\"]?(?:规划)?(?P<plansuf>开局之年|开局年|首年|收官之年|收官年|末|期间|时期|以来)?",
             r"(?P<rel>上一年|上年|去年|前年|今年|本年|明年|次年)(?:度)?(?P<relq>" + _QUARTER + r")?",
+            r"(?P<same>全年|年内)",  # not 当年: 跟当年的浦东 is "back then" as often as "that year"
             rf"(?P<now>{_NOW})",
             rf"(?<![\d.])(?P<om>{_M})(?:月)?{_DASH}(?P<om2>{_M})\s*月(?:份)?",
             rf"(?P<oq>{_QUARTER})",
@@ -173,6 +174,10 @@ class _Resolver:
             if g["relq"]:
                 return _months(y, *_QUARTERS[g["relq"]]), y
             return str(y), y
+        if g["same"]:
+            # the whole of the year in force (全年 after 截至6月底 is the year, not June)
+            y = context_year or self.doc_year
+            return (str(y), y) if y else (None, None)
         if g["now"]:
             return (str(self.doc_year), self.doc_year) if self.doc_year else (None, None)
         if g["om"]:

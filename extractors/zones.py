@@ -35,7 +35,7 @@ _ZONE_ANCHOR = re.compile(_ZONE_HEAD)
 _GROUP_WORDS = {
     "国家": "national", "全国": "national", "国家级": "national", "全省": "province", "我省": "province",
     "本省": "province", "省内": "province", "全市": "city", "我市": "city", "本市": "city", "市内": "city",
-    "省级": "provincial",
+    "省级": "provincial", "省级及以上": "province", "省级以上": "province",
 }  # fmt: skip
 _DEICTIC_PREFIX = re.compile(
     r"(?:各|该|本|我|这些|这个|此|其他|其余|所有|部分|相关|参评|试点|首批|多家|两家|新晋|升级|示范|入选|全部|各类|"
@@ -75,6 +75,8 @@ _VERB_AFTER = re.compile(
     r"实现|完成|拥有|新增|建成|累计|共有|现有|建有|有|达|引进|培育|认定|获批|入选|落户|集聚|聚集|形成|签约|"
     r"吸引|认证|共|已|全年|今年|上半年"
 )
+_FRAME_OPEN = re.compile(r"在[^，,。；;！？\n在]*$")
+_FRAME_CLOSE = re.compile(r"[^，,。；;！？\n]{0,12}?[中内里上](?:[，,]|位列|排名|排|居|名列|位居)")
 _YEAR_END = re.compile(r"(?:19|20)\d\d年度?$")
 _NAME_THEN_LIST = re.compile(r"[\u4e00-\u9fff]{1,8}等")
 _FIGURE_START = re.compile(r"[\d０-９一二三四五六七八九十两]|第|近|约|超|逾")
@@ -260,7 +262,7 @@ def _generic(text: str, m: re.Match, places: frozenset[str]) -> Mention:
     zone named by its place (`岳麓高新区`), or a reference (`该高新区`, `提升高新区`'s bare 高新区)."""
     before = text[max(0, m.start() - 10) : m.start()]
     head = m.group()
-    group = next((w for w in _GROUP_WORDS if before.endswith(w)), None)
+    group = next((w for w in sorted(_GROUP_WORDS, key=len, reverse=True) if before.endswith(w)), None)
     if group:
         start = m.start() - len(group)
         return Mention(start, m.end(), text[start : m.end()], "group", "", scope=_GROUP_WORDS[group])
@@ -309,23 +311,28 @@ class SubjectContext:
         self, body: str, title: str | None = None, source: str | None = None, site: str | None = None
     ) -> None:
         self.body = body
-        self.mentions = [m for m in find_mentions(body) if not in_title_of_work(body, m.start)]
+        everything = find_mentions(body)
+        self.mentions = [m for m in everything if not in_title_of_work(body, m.start)]
         self.starts = [m.start for m in self.mentions]
-        self.home, self.province, self.city = self._home(title or "", source or "")
+        self.home, self.province, self.city = self._home(everything, title or "", source or "")
+        self._provincial = bool(self.province and self.home and self.home.kind == "group")
         self._zone_names = {m.name for m in self.mentions if m.kind == "zone"}
         if self.home is not None and self.home.kind == "zone":
             self._zone_names.add(self.home.name)
 
     # the document's own zone
 
-    def _home(self, title: str, source: str) -> tuple[Mention | None, str | None, str | None]:
-        """The zone (or group) the document is about, and its province and city."""
+    def _home(
+        self, everything: list[Mention], title: str, source: str
+    ) -> tuple[Mention | None, str | None, str | None]:
+        """The zone (or group) the document is about, and its province and city; EVERYTHING is
+        every mention of the body, titles of works included."""
         lex = _lexicon()
         home: Mention | None = None
         for text in (title, source):
             plain = re.sub(r"《[^》]*》", "", text)
             for candidates in (find_mentions(plain), find_mentions(text)):
-                home = next((m for m in candidates if m.kind == "zone" or _named_group(m)), None)
+                home = next((m for m in candidates if m.kind == "zone" or _provincial_group(m)), None)
                 if home:
                     break
             if home:
@@ -336,7 +343,8 @@ class SubjectContext:
             (top, n), *rest = named.most_common(2) + [("", 0)]
             if n >= 2 and n > rest[0][1]:  # named once is named in passing
                 home = next(m for m in self.mentions if m.kind == "zone" and m.name == top)
-        places = [m for m in find_mentions(title) + self.mentions if m.kind == "region" and m.name]
+        # places named anywhere, titles of works included (《2022年度湖南省高新区发展报告》)
+        places = [m for m in find_mentions(title) + everything if m.kind == "region" and m.name]
         if home is None and speaks_of_a_zone:
             # the page speaks of "the zone" (我区, 高新区) without naming it: the zone of the city it
             # names most, where that city has one national zone
@@ -348,7 +356,9 @@ class SubjectContext:
         if zone:
             return home, zone.province, zone.city
         province = home.scope if home and home.kind == "group" and home.scope in lex.provinces else None
+        province_groups = (m.scope for m in everything if m.kind == "group" and m.scope in lex.provinces)
         province = province or next((m.name for m in places if m.name in lex.provinces), None)
+        province = province or next(province_groups, None)
         city = next((m.name for m in places if m.name not in lex.provinces), None)
         return home, province, city
 
@@ -362,6 +372,9 @@ class SubjectContext:
             if m.name:
                 return m.name, None
             if m.scope == "national":
+                # in a province's report, 其中9家国家高新区 are the province's national zones
+                if self._provincial and "全国" not in self.body[max(0, m.start - 8) : m.start]:
+                    return f"{self.province}国家高新区", None
                 return "国家高新区", None
             if m.scope == "province":
                 return (f"{self.province}高新区" if self.province else "全省高新区"), None
@@ -399,6 +412,8 @@ class SubjectContext:
             return False  # 在(2022年)国家高新区综合评价中: a place or a frame, not who did it
         if _NAME_THEN_LIST.match(body, m.end):
             return False  # 北京中关村创业大街孵化器等152家: part of an example's name
+        if _FRAME_OPEN.search(body, max(0, m.start - 12), m.start) and _FRAME_CLOSE.match(body, m.end):
+            return False  # 在全国169家国家高新区综合排名中: the frame of a ranking
         if m.kind == "region":
             # 全省75%的, 全省园区43.77%的: the scope of the figure; 全省新增的6家: who did it. A
             # region of an earlier sentence is not carried on (衡阳市民踊跃参加。…3000人)
@@ -418,7 +433,13 @@ class SubjectContext:
         if subject is not None and zone_id is None and subject not in self._zone_names:
             return subject, zone_id  # already a group or a region
         i = bisect.bisect_left(self.starts, pos) - 1
-        while i >= 0:
+        scope = self.mentions[i] if i >= 0 else None
+        if scope and scope.kind == "region" and not self.body[scope.end : pos].strip("共有计约近超过逾"):
+            name, _ = self.resolve(scope)  # 全省44家省级及以上高新区: the province's zones
+            if name:
+                return ("国家高新区" if name == "全国" else f"{name}高新区"), None
+        paragraph = self.body.rfind("\n", 0, pos) + 1
+        while i >= 0 and self.mentions[i].start >= paragraph:
             m = self.mentions[i]
             # any group but another figure's counted noun tells which set the zones belong to
             if m.kind == "group" and not _FIGURE_START.match(self.body[m.end : m.end + 1]):
@@ -443,8 +464,9 @@ class SubjectContext:
         return self.resolve(self.home) if self.home else (None, None)
 
 
-def _named_group(m: Mention) -> bool:
-    return m.kind == "group" and bool(m.name)
+def _provincial_group(m: Mention) -> bool:
+    """湖南省高新区, 全省高新区: a page about them is a province's report."""
+    return m.kind == "group" and (bool(m.name) or m.scope == "province")
 
 
 def _sentence_start(text: str, pos: int) -> int:

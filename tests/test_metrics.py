@@ -305,3 +305,36 @@ def test_seed_work_summary_with_placeholder_years():
 def test_subject_from_the_text():
     r = one("2021年,全省高新区拥有高新技术企业4399家。", title="湖南省高新区创新发展绩效评价")
     assert "湖南" in (r["subject"] or "")
+
+
+def test_a_threshold_inside_what_is_counted_is_not_a_figure():
+    assert facts(metrics("上半年引进项目48个,其中投资10亿元以上项目9个。")) == [
+        ("项目", 48, "个", "level"),
+        ("项目", 9, "个", "level"),
+    ]
+    assert metrics("对研发投入在300万元以上的科技型企业给予奖补") == []
+    assert one("营业收入达到100亿元以上。")["bound"] == "min"
+
+
+def test_a_gap_to_another_figure_is_not_a_change():
+    rows = metrics("规模以上工业增加值同比增长8.6%,高于全市平均水平1.2个百分点。")
+    assert facts(rows) == [("规模以上工业增加值", 8.6, "%", "growth")]
+
+
+def test_future_plans_with_jiang_are_targets():
+    assert one("十四五期间,全省将新培育省级高新区10家以上。")["kind"] == "target"
+
+
+def test_a_policys_rule_values_are_not_statistics():
+    body = (
+        "第二条 对首次认定的高新技术企业,给予20万元奖励。第三条 对新认定的国家级研发平台,给予最高500万元支持。"
+        "第四条 企业年度研发投入超过1000万元的,按其增量部分的10%给予补助,单个企业每年最高不超过200万元。"
+    )
+    assert metrics(body) == []
+    # what was paid out is a figure
+    assert one("全年兑现奖补资金1.2亿元。")["value"] == 120000000
+
+
+def test_a_net_increase_belongs_to_the_indicator_before_it():
+    rows = metrics("全区高新技术企业达到425家,净增78家。")
+    assert [r["metric"] for r in rows] == ["高新技术企业", "高新技术企业"]

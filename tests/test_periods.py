@@ -144,3 +144,9 @@ def test_bad_input_never_raises(body):
     ctx = PeriodContext(body, "2022-01-01")
     for pos in (0, len(body) // 2, len(body)):
         ctx.period_at(pos)
+
+
+def test_quannian_is_the_whole_year_in_force():
+    body = "截至6月底,园区共有上市企业21家。下一步,力争全年技工贸总收入突破2700亿元。"
+    assert period_of(body, "21家", "2023-07-20") == "2023-06"
+    assert period_of(body, "2700亿元", "2023-07-20") == "2023"

@@ -147,3 +147,21 @@ def test_bad_input_never_raises(body):
     ctx = SubjectContext(body, title=body[:50], source=None)
     for pos in (0, len(body) // 2, len(body)):
         ctx.subject_at(pos)
+
+
+def test_a_provinces_report_names_its_own_zones():
+    body = (
+        "近日,省科技厅发布了《2022年度湖南省高新区发展报告》。2022年,全省44家省级及以上高新区实现"
+        "技工贸总收入3.1万亿元。其中,9家国家高新区实现技工贸总收入1.9万亿元。"
+    )
+    title = "2022年全省高新区发展综述"
+    assert subject_of(body, "44家", title=title)[0] == "湖南省高新区"
+    assert subject_of(body, "3.1万亿元", title=title)[0] == "湖南省高新区"
+    assert subject_of(body, "1.9万亿元", title=title)[0] == "湖南省国家高新区"
+    # a zone's page speaks of the national zones
+    assert subject_of("长沙高新区在国家高新区中排名第13位。国家高新区共有178家。", "178家")[0] == "国家高新区"
+
+
+def test_the_frame_of_a_ranking_is_not_its_subject():
+    body = "在全国169家国家高新区综合排名中位列第56位。"
+    assert subject_of(body, "第56位", title="株洲高新区2022年工作总结") == ("株洲高新区", "zhuzhou")
