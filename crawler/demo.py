@@ -33,7 +33,7 @@ import click
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.localsites import LocalSites
-from crawler.tables import display_width
+from crawler.tables import pad
 
 LOCAL_HOST = "127.0.0.1"
 
@@ -188,10 +188,6 @@ def lost_pages(stats: dict) -> int:
     return max(0, archived - stats.get("zonecrawl/documents", 0) - stats.get("zonecrawl/errors/parse", 0))
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
-
-
 def _command(name: str) -> str:
     """How to call one of the project's commands from here: bare when on PATH, else its path."""
     import shutil
@@ -246,7 +242,7 @@ def summary(
         shown = 15
         for subject, zone_id, n in groups[:shown]:
             label = subject or "(no subject)"
-            lines.append(f"  {n:5d}  {_pad(label, 24)}  {zone_id or '-'}")
+            lines.append(f"  {n:5d}  {pad(label, 24)}  {zone_id or '-'}")
         if len(groups) > shown:
             rest = sum(n for _, _, n in groups[shown:])
             lines.append(f"  {rest:5d}  ({len(groups) - shown} more subjects)")

@@ -9,8 +9,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
+def pad(text: str, width: int) -> str:
+    """TEXT filled with spaces to WIDTH terminal columns."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def format_value(value: float, unit: str) -> str:
@@ -43,6 +44,6 @@ def format_table(rows: list[dict]) -> str:
         for r in rows
     ]
     widths = [max(display_width(c) for c in col) for col in zip(header, *cells)]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in [header, *cells]]
+    lines = ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in [header, *cells]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -38,10 +38,11 @@ _QUARTERS = {
 }  # fmt: skip
 _QUARTER = "|".join(sorted(map(re.escape, _QUARTERS), key=len, reverse=True))
 _RELATIVE = {"上年": -1, "去年": -1, "上一年": -1, "前年": -2, "今年": 0, "本年": 0, "明年": 1, "次年": None}
+_CONGRESS_YEARS = {"十八大": 2012, "十九大": 2017, "二十大": 2022}  # 党的十八大以来: since late 2012
 _NOW = r"截至目前|截止目前|截至当前|到目前为止|目前|当前|现阶段|迄今|至今|现有"
 
 # Every time expression starts with one of these: the lookahead lets the scan skip other text fast.
-_FIRST = '(?=[0-9〇零○一二三四五六七八九xX×“"十上去前今本明次截目当现迄至到下第全年])'
+_FIRST = '(?=[0-9〇零○一二三四五六七八九xX×“"十上去前今本明次截目当现迄至到下第全年党近多这二])'
 _TIME = re.compile(
     _FIRST
     + "(?:"
@@ -56,6 +57,9 @@ _TIME = re.compile(
             rf"[“\"]?(?P<plan>{_PLAN})[”\"]?(?:规划)?(?P<plansuf>开局之年|开局年|首年|收官之年|收官年|末|期间|时期|以来)?",
             r"(?P<rel>上一年|上年|去年|前年|今年|本年|明年|次年)(?:度)?(?P<relq>" + _QUARTER + r")?",
             r"(?P<same>全年|年内)",  # not 当年: 跟当年的浦东 is "back then" as often as "that year"
+            r"(?:党的)?(?P<congress>十八大|十九大|二十大)以来",
+            # years counted back from a date the page does not fix: unknown, and not last year's
+            r"(?P<vague>近[一二两三四五六七八九十\d]{1,2}年|近年来|近些年|多年来|这些年)",
             rf"(?P<now>{_NOW})",
             rf"(?<![\d.])(?P<om>{_M})(?:月)?{_DASH}(?P<om2>{_M})\s*月(?:份)?",
             rf"(?P<oq>{_QUARTER})",
@@ -178,6 +182,11 @@ class _Resolver:
             # the whole of the year in force (全年 after 截至6月底 is the year, not June)
             y = context_year or self.doc_year
             return (str(y), y) if y else (None, None)
+        if g["congress"]:
+            first = _CONGRESS_YEARS[g["congress"]]
+            return (f"{first}/{self.doc_year}", self.doc_year) if self.doc_year else (None, None)
+        if g["vague"]:
+            return None, None
         if g["now"]:
             return (str(self.doc_year), self.doc_year) if self.doc_year else (None, None)
         if g["om"]:
@@ -218,7 +227,7 @@ def find_time_refs(text: str, doc_date: str | None = None) -> list[TimeRef]:
             role = "time"
             if year is not None:
                 context_year = year
-            elif m["ph"] or m["rel"] or m["now"]:
+            elif m["ph"] or m["rel"] or m["now"] or m["vague"]:
                 context_year = None  # an unknown year: what follows is not last year's either
         refs.append(TimeRef(m.start(), m.end(), m.group(), period, role))
     return refs

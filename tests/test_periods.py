@@ -150,3 +150,14 @@ def test_quannian_is_the_whole_year_in_force():
     body = "截至6月底,园区共有上市企业21家。下一步,力争全年技工贸总收入突破2700亿元。"
     assert period_of(body, "21家", "2023-07-20") == "2023-06"
     assert period_of(body, "2700亿元", "2023-07-20") == "2023"
+
+
+def test_since_a_party_congress_runs_to_the_document_year():
+    assert period_of("党的十八大以来,全区高新技术企业增加到1000家", "1000家", "2022-10-01") == "2012/2022"
+
+
+@pytest.mark.parametrize(
+    "body", ["2020年召开大会。近三年,累计引进企业100家", "2020年召开大会。近年来,引进企业100家"]
+)
+def test_years_counted_back_from_an_unfixed_date_are_unknown(body):
+    assert period_of(body, "100家") is None

@@ -74,6 +74,7 @@ def test_metadata_names_the_served_database(db):
         "kind",
         "period",
         "subject",
+        "zone_id",
         "unit",
     ]
 
