@@ -31,6 +31,29 @@ PLACES = Path(__file__).resolve().parent / "data" / "places.tsv"
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 _ZONE_HEAD = r"国家级高新技术产业开发区|国家高新技术产业开发区|高新技术产业开发区|高新技术产业园区|国家级高新区|国家高新区|高新区"
 _ZONE_ANCHOR = re.compile(_ZONE_HEAD)
+_PARK_ANCHOR = re.compile(r"经济技术开发区|经开区")
+# The national new areas (国家级新区): subjects of many zone pages, named as written.
+NEW_AREAS = [
+    "浦东新区",
+    "滨海新区",
+    "两江新区",
+    "舟山群岛新区",
+    "兰州新区",
+    "南沙新区",
+    "西咸新区",
+    "贵安新区",
+    "西海岸新区",
+    "金普新区",
+    "天府新区",
+    "湘江新区",
+    "江北新区",
+    "福州新区",
+    "滇中新区",
+    "哈尔滨新区",
+    "长春新区",
+    "赣江新区",
+    "雄安新区",
+]
 # Words before 高新区 that make it a group or a reference, not a place's zone.
 _GROUP_WORDS = {
     "国家": "national", "全国": "national", "国家级": "national", "全省": "province", "我省": "province",
@@ -77,6 +100,8 @@ _VERB_AFTER = re.compile(
 )
 _FRAME_OPEN = re.compile(r"在[^，,。；;！？\n在]*$")
 _FRAME_CLOSE = re.compile(r"[^，,。；;！？\n]{0,12}?[中内里上](?:[，,]|位列|排名|排|居|名列|位居)")
+_LIST_JOINS = {"、", "和", "及", "与", "，", ","}
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _YEAR_END = re.compile(r"(?:19|20)\d\d年度?$")
 _NAME_THEN_LIST = re.compile(r"[\u4e00-\u9fff]{1,8}等")
 _FIGURE_START = re.compile(r"[\d０-９一二三四五六七八九十两]|第|近|约|超|逾")
@@ -227,6 +252,8 @@ def _lexicon() -> _Lexicon:
     for z in zones:
         per_city.setdefault(z.city, []).append(z)
     city_zone = {c: zs[0] for c, zs in per_city.items() if len(zs) == 1}
+    for area in NEW_AREAS:
+        words.setdefault(area, ("zone", area, None, None))
     rows = _gazetteer()
     places = frozenset({r["name"] for r in rows} | {r["short"] for r in rows if len(r["short"]) >= 2})
     places -= _COMMON_WORDS
@@ -290,6 +317,11 @@ def find_mentions(text: str) -> list[Mention]:
         if i >= 0 and found[i].end > m.start():
             continue  # inside a name the registry knows
         found.append(_generic(text, m, lex.places))
+    for m in _PARK_ANCHOR.finditer(text):
+        place = _place_before(text[max(0, m.start() - 10) : m.start()], lex.places)
+        if place:  # 长沙经开区: another kind of zone, named as written
+            start = m.start() - len(place)
+            found.append(Mention(start, m.end(), text[start : m.end()], "zone", text[start : m.end()]))
     for m in _DEIXIS.finditer(text):
         found.append(Mention(m.start(), m.end(), m.group(), "deixis", ""))
     for m in _REGION.finditer(text):
@@ -317,6 +349,7 @@ class SubjectContext:
         self.home, self.province, self.city = self._home(everything, title or "", source or "")
         self._provincial = bool(self.province and self.home and self.home.kind == "group")
         self._zone_names = {m.name for m in self.mentions if m.kind == "zone"}
+        self._about_a_zone = "高新区" in (title or "") or sum(m.text == "高新区" for m in self.mentions) >= 2
         if self.home is not None and self.home.kind == "zone":
             self._zone_names.add(self.home.name)
 
@@ -337,6 +370,9 @@ class SubjectContext:
                     break
             if home:
                 break
+        if home is None:
+            # a page about a province or a city (长沙市上半年高新技术产业总产值…): that region
+            home = next((m for m in find_mentions(title) if m.kind == "region" and m.name), None)
         named = Counter(m.name for m in self.mentions if m.kind == "zone")
         speaks_of_a_zone = any(m.kind == "deixis" for m in self.mentions)
         if home is None and named and speaks_of_a_zone:
@@ -392,7 +428,10 @@ class SubjectContext:
         if not m.text.startswith("该"):
             candidates.reverse()
         found = next((c for c in candidates if c is not None), None)
-        return self.resolve(found) if found is not None else (None, None)
+        if found is not None:
+            return self.resolve(found)
+        # a zone page that never names its zone (高新区前三季度经济运行…): say at least that much
+        return ("高新区" if self._about_a_zone else None), None
 
     def _zone_before(self, pos: int) -> Mention | None:
         i = bisect.bisect_left(self.starts, pos) - 1
@@ -406,8 +445,10 @@ class SubjectContext:
         sentence, its scope (全省75%, 全省园区43.77%的)."""
         body = self.body
         after = body[m.end : m.end + 2]
-        if after[:1] in ("等", "、") or _FIGURE_START.match(after):
+        if after[:1] in ("等", "、"):
             return False
+        if _FIGURE_START.match(after) and m.kind != "zone":
+            return False  # 国家高新区8家 counts zones; 湘潭高新区75名 is one zone's figure
         if _PREPOSITION_BEFORE.search(_YEAR_END.sub("", body[max(0, m.start - 10) : m.start])):
             return False  # 在(2022年)国家高新区综合评价中: a place or a frame, not who did it
         if _NAME_THEN_LIST.match(body, m.end):
@@ -417,27 +458,62 @@ class SubjectContext:
         if m.kind == "region":
             # 全省75%的, 全省园区43.77%的: the scope of the figure; 全省新增的6家: who did it. A
             # region of an earlier sentence is not carried on (衡阳市民踊跃参加。…3000人)
-            return figure is not None and bool(_VERB_AFTER.search(body[m.end : figure]))
+            between = body[m.end : figure] if figure is not None else "，"
+            return not _CLAUSE_BREAK.search(between) and bool(_VERB_AFTER.search(between))
         return True
 
-    def subject_at(self, pos: int, counted: str | None = None) -> tuple[str | None, str | None]:
+    def _listed(self, pos: int, index: int, n: int) -> tuple[str | None, str | None] | None:
+        """The INDEX-th of N subjects listed before a 分别 list of figures: 郑州、洛阳、新乡、平顶山
+        4家国家高新区…分别列第17位、第37位、第66位和第88位 gives 第66位 to 新乡高新区."""
+        lex = _lexicon()
+        sentence = _sentence_start(self.body, pos)
+        if "分别" not in self.body[sentence:pos]:
+            return None
+        i = bisect.bisect_left(self.starts, pos) - 1
+        runs: list[list[Mention]] = []
+        while i >= 0 and self.mentions[i].start >= sentence:
+            m = self.mentions[i]
+            listable = m.kind == "zone" or (m.kind == "region" and m.name)
+            if listable and runs and self.body[m.end : runs[-1][0].start] in _LIST_JOINS:
+                runs[-1].insert(0, m)
+            elif listable:
+                runs.append([m])
+            i -= 1
+        run = next((r for r in runs if len(r) == n), None)
+        if run is None:
+            return None
+        m = run[index]
+        zones_follow = "高新区" in self.body[run[-1].end : run[-1].end + 12]
+        if m.kind == "region" and zones_follow and m.name in lex.city_zone:
+            z = lex.city_zone[m.name]
+            return z.short_name, z.id  # 郑州、洛阳…4家国家高新区: each city's zone
+        return self.resolve(m)
+
+    def subject_at(
+        self, pos: int, counted: str | None = None, item: tuple[int, int] | None = None
+    ) -> tuple[str | None, str | None]:
         """(subject, zone_id) for a figure that starts at POS.
+
+        ITEM is (index, length) when the figure is one of a 分别 list: the subject is then the
+        index-th of a list of as many subjects before it, where the sentence has one.
 
         COUNTED is what the figure counts. A count of zones (`13家首批试点高新区`) belongs to a
         group that holds zones: a zone named before it is an example, so the nearest group before
         it is the subject, or else the group the counted zones name (`168家国家高新区`), or the
         province of the zone or the document."""
+        if item is not None and item[1] > 1 and (listed := self._listed(pos, *item)):
+            return listed
         subject, zone_id = self._subject_at(pos)
         if not counted or not _ZONE_TAIL.search(counted):
             return subject, zone_id
-        if subject is not None and zone_id is None and subject not in self._zone_names:
-            return subject, zone_id  # already a group or a region
         i = bisect.bisect_left(self.starts, pos) - 1
         scope = self.mentions[i] if i >= 0 else None
         if scope and scope.kind == "region" and not self.body[scope.end : pos].strip("共有计约近超过逾"):
-            name, _ = self.resolve(scope)  # 全省44家省级及以上高新区: the province's zones
+            name, _ = self.resolve(scope)  # 全省44家省级及以上高新区, 山东省13家高新区: its zones
             if name:
                 return ("国家高新区" if name == "全国" else f"{name}高新区"), None
+        if subject is not None and zone_id is None and subject not in self._zone_names:
+            return subject, zone_id  # already a group or a region
         paragraph = self.body.rfind("\n", 0, pos) + 1
         while i >= 0 and self.mentions[i].start >= paragraph:
             m = self.mentions[i]

@@ -165,3 +165,18 @@ def test_a_provinces_report_names_its_own_zones():
 def test_the_frame_of_a_ranking_is_not_its_subject():
     body = "在全国169家国家高新区综合排名中位列第56位。"
     assert subject_of(body, "第56位", title="株洲高新区2022年工作总结") == ("株洲高新区", "zhuzhou")
+
+
+def test_each_figure_of_a_fenbie_list_has_the_subject_listed_in_its_place():
+    body = "郑州、洛阳、新乡、平顶山4家国家高新区冲进全国前100名,分别列第17位、第37位、第66位和第88位。"
+    ctx = SubjectContext(body)
+    figures = ["第17位", "第37位", "第66位", "第88位"]
+    found = [ctx.subject_at(body.index(f), None, (i, 4)) for i, f in enumerate(figures)]
+    assert found == [
+        ("郑州高新区", "zhengzhou"),
+        ("洛阳高新区", "luoyang"),
+        ("新乡高新区", "xinxiang"),
+        ("平顶山高新区", "pingdingshan"),
+    ]
+    # a list of figures of another length is not paired with the names
+    assert ctx.subject_at(body.index("第17位"), None, (0, 3)) != ("郑州高新区", "zhengzhou")
