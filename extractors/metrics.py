@@ -32,21 +32,36 @@ _WRITTEN_UNITS = frozenset(
 )
 
 _GROWTH = re.compile(
-    r"(?:同比|比上年|较上年|比去年|较去年|环比|年均|平均|分别|增幅|降幅)*"
+    r"(?:同比|比上年|较上年|比去年|较去年|环比|年均|(?:[两三四五\d]年)?平均|分别|增幅|降幅|名义|实际)*"
     r"(?P<verb>增长|增加|上升|提高|提升|上涨|增幅|增速|涨幅|加快|回升|扩大|下降|减少|降低|下滑|回落|下跌|降幅|减幅|"
-    r"收窄|放缓|缩小)"
+    r"收窄|放缓|缩小|比增|比降|同增|同降)"
     r"(?:了|率)?(?:分别)?(?:为|达到|达|是)?$"
 )
-_DOWN = re.compile(r"下降|减少|降低|下滑|回落|下跌|降幅|减幅|收窄|放缓|缩小|后退|后移|下移")
+_DOWN = re.compile(r"下降|减少|降低|下滑|回落|下跌|降幅|减幅|收窄|放缓|缩小|后退|后移|下移|比降|同降")
 _RANK_VERB = re.compile(
-    r"排名|排在|排|位列|位居|稳居|名列|跃居|跃升至|跃升|上升至|提升至|升至|下降至|降至|居|列"
+    r"排名|排位|排在|排|位列|位居|稳居|名列|跃居|跃升至|跃升|上升至|提升至|升至|下降至|降至|跻身|保持|达到|居|列"
 )
-_RANK_MOVE = re.compile(r"(?:上升|提升|前进|前移|上移|提高|跃升|进位|下降|后退|后移|下滑|回落|下移)了?$")
+_RANK_MOVE = re.compile(
+    r"(?:上升|提升|前进|前移|上移|提高|跃升|进位|晋位|晋升|下降|后退|后移|下滑|回落|下移)了?(?:达到|达)?$"
+)
+# a rank with no verb: 初创型企业49家，全国第一
+_BARE_RANK = re.compile(r"^(?:全国|全省|全市|全球|全区|世界)$")
+_PRIOR_RANK = re.compile(r"(?:较|比|由|从)(?:上年度?|去年|上一年度?|上届)$")
+_PARK_END = re.compile(r"(?:高新区|开发区|经开区|园区|新区|产业园|自创区|自贸区|示范区)$")
+_QUALIFIER = re.compile(r"^(?:国家级|省级|市级|区级|县级)")
+_ACTION_END = re.compile(r"(?:新增|净增|新建|建成|引进|培育|认定|获批|签约|实现|完成)了?$")
+_ZONE_ONLY = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?)(?:国家级?|省级|市级)?(?:高新区|开发区|经开区|新区)")
+# a change of a count, written against a base: 较上年增长3家, 比去年同期增加了72个
+_DELTA = re.compile(
+    r"(?:较|比|与)(?:上年|去年|\d{4}年)?(?:同期)?(?:相比)?(?:增长|增加|减少|下降|净增|增)了?|净增|净减|净增加"
+)
+_GENERIC_RANK = {"排名", "数量", "总数", "总量", "规模", "数量排名", "总量排名"}
 _TARGET = re.compile(
     r"力争|目标|争取|确保|计划(?=[到在于用新完实培引达])|预计|规划到|拟|有望|预期|将(?:新|培育|引进|建成|建设|实现|达到|突破|新增)"
     r"|(?:^|[，,；;：:\s])到(20\d\d)年"
 )
 _DONE = re.compile(r"了|已")
+_PLAN = re.compile(r"(?:^|[，,；;：:\s。])到(20\d\d)年|目标(?:任务)?(?:是|为)?[:：]")
 _COMPARED = re.compile(r"(?:高于|低于|快于|慢于|领先|落后|超出)[^，,；;]*$")
 _INCENTIVE_BEFORE = re.compile(r"(?:给予|最高)(?:不超过)?$")
 _INCENTIVE_AFTER = re.compile(r"(?:的)?(?:给予|奖励|补助|补贴|资助|奖补)")
@@ -54,11 +69,20 @@ _QUALIFIES = re.compile(r"的?(?!同比|增长|下降|占|比|较|为|是|左右
 _NEW_LEVEL = re.compile(
     r"(?:增|增加|增长|提高|提升|上升|升|扩大|下降|降|减少|缩小|跃升|攀升)(?:到|至)(?:\d{4}年(?:的)?)?|达到"
 )
+_IN_WHOLE = re.compile(r"在[\u4e00-\u9fff]{1,12}中的?(?:占比|比重|比例)")
+_NEXT_WHOLE = re.compile(r"[和及与、][\u4e00-\u9fff]{1,8}的")
+_SCOPE_END = re.compile(r"(?:^|[了有])(?:全国|全省|全市|全球|全区|全行业)$")
+_CHANGE_START = re.compile(r"(?:提升|提高|上升|增长|增加|下降|降低|减少|扩大|缩小|升|增|降)(?:到|至)?")
 _LIST_SEPARATORS = {"、", "和", "及", "与"}
 _GENERIC = {"总数", "总量", "累计", "合计", "共计", "总计", "数量", "总额", "规模", "累计达到"}
 _SHARE = re.compile(r"占(?!地)|比重|占比|比例")
 _OPEN_QUOTES = "“\"'‘「『《"
 _NUMERAL_NEXT = set("一二三四五六七八九十两")
+# what follows a bounded or ranged figure that makes it the class of what is counted
+_CLASS_COUNTED = re.compile(r"的[\u4e00-\u9fff]{1,10}?(?:共有|共|有|达到|达|为)\s*[\d一二三四五六七八九十两]")
+_CLASS_OF = re.compile(r"的[\u4e00-\u9fff]{0,10}?(?:企业|公司|项目|园区|单位)")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_SIZE_CLASS = ("企业", "级企业", "项目", "级项目", "俱乐部")
 
 
 @dataclass
@@ -68,6 +92,8 @@ class _Row:
     unit: str
     value: float
     metric: str
+    run: int = -1  # where the list run this figure belongs to starts (`20.32%、47.12%`)
+    item: tuple[int, int] | None = None  # (position, length) in that run
 
 
 _SENTENCE_END = re.compile("[。!?！？]")
@@ -86,10 +112,18 @@ class _Spans:
 
 
 def _not_a_figure(body: str, q: Quantity) -> bool:
-    """Names and labels that contain numbers: “1264”发展战略, 四个一, 三个代表, 第五条."""
+    """Names and labels that contain numbers: “1264”发展战略, 四个一, 三个代表, 第五条, 第二产业,
+    B1栋, 20亿元企业."""
     prev = body[q.start - 1] if q.start else ""
     nxt = body[q.end] if q.end < len(body) else ""
-    return bool(prev and prev in _OPEN_QUOTES) or (nxt in _NUMERAL_NEXT and q.chinese)
+    if (prev and prev in _OPEN_QUOTES) or (nxt in _NUMERAL_NEXT and q.chinese):
+        return True
+    if q.ordinal and not q.unit and "\u4e00" <= nxt <= "\u9fff" and nxt != "的":
+        return True  # 第二产业增加值, 第一方阵: the ordinal is part of a name
+    if prev in _LETTERS and body[q.start - 2 : q.start - 1] not in _LETTERS:
+        return True  # B1栋, G4高速: a one-letter code, not a count (GDP762亿元 is a figure)
+    # 新增20亿元企业、10亿元企业: a size class of what is counted
+    return q.unit in CURRENCIES and body.startswith(_SIZE_CLASS, q.end)
 
 
 def _base_unit(q: Quantity, name: str) -> tuple[str, float] | None:
@@ -138,11 +172,13 @@ class _Reader:
             self._periods = PeriodContext(self.body, self.doc.date)
         return self._periods.period_at(pos)
 
-    def subject(self, pos: int, counted: str | None) -> tuple[str | None, str | None]:
+    def subject(
+        self, pos: int, counted: str | None, item: tuple[int, int] | None
+    ) -> tuple[str | None, str | None]:
         if self._subjects is None:
             d = self.doc
             self._subjects = SubjectContext(self.body, d.title, d.source, d.site)
-        return self._subjects.subject_at(pos, counted)
+        return self._subjects.subject_at(pos, counted, item)
 
     def run(self) -> list[dict]:
         body = self.body
@@ -166,9 +202,13 @@ class _Reader:
 
     def sentence(self, s_start: int, s_end: int, qs: list[Quantity]) -> list[dict]:
         body = self.body
+        self._s_start, self._s_end, self._plans = s_start, s_end, None
         rows: list[_Row] = []
+        self._rows = rows
         levels: list[_Row] = []  # figures a later 同比增长/占/分别 refers back to
         run_clause = ""
+        run_names: list[str] = []
+        dropped: tuple[Quantity | None, str] = (None, "")
         prev_q = None
         prev_end = s_start
         for q, (run_pos, run_len) in zip(qs, _runs(body, qs)):
@@ -184,9 +224,12 @@ class _Reader:
                 value = q.value * 100 if q.fraction else q.value
                 row = _Row(q, prev.kind, prev.unit, value, prev.metric)
             else:
-                row = self.classify(q, clause, right, levels)
+                last = rows[-1] if rows else None
+                cont = last is not None and last.kind == "rank" and left[:1] in "、和及与，,"
+                row = self.classify(q, clause, right, levels, last if cont else None)
             follows, prev_q = prev_q, q
             if row is None:
+                dropped = (q, clause)
                 continue
             if run_pos and rows and rows[-1].q is follows:
                 # 同比分别增长20.32%、47.12%: a list item takes the kind and sign of the first
@@ -194,9 +237,21 @@ class _Reader:
                 if rows[-1].value < 0 < row.value:
                     row.value = -row.value
             if run_len > 1:
-                row.metric = _from_list(levels, row, run_clause, run_pos, run_len) or row.metric
-            if not row.metric and row.kind in ("growth", "share", "change", "target"):
+                if run_pos == 0:
+                    run_names = _from_list(levels, rows, row, run_clause, left, run_len)
+                row.run = q.start if run_pos == 0 else rows[-1].run if rows else -1
+                row.item = (run_pos, run_len)
+                if run_names:
+                    row.metric = run_names[run_pos] or row.metric
+            if not row.metric and row.kind in ("growth", "share") and dropped[0] is follows:
+                # 用电量6.42亿度，同比增长39.2%: the amount is not a figure we keep, its name still is
+                row.metric = ind.clean_name(dropped[1])
+            if not row.metric and row.kind in ("growth", "share", "change", "target", "rank"):
                 row.metric = _refers_to(row, rows, levels) or ("排名" if row.unit == "位" else "")
+            if row.unit == "个百分点" and row.metric in ("占比", "比重"):
+                shares = [r for r in rows if r.kind == "share"]
+                if shares:  # 占全国比重为9.80%，占比较上半年提升0.2个百分点
+                    row.metric = shares[-1].metric + row.metric
             if not row.metric:
                 continue
             rows.append(row)
@@ -205,7 +260,7 @@ class _Reader:
         sentence = body[s_start:s_end].strip()
         out = []
         for r in rows:
-            subject, zone_id = self.subject(r.q.start, r.metric if r.unit == "家" else None)
+            subject, zone_id = self.subject(r.q.start, r.metric if r.unit == "家" else None, r.item)
             out.append(
                 {
                     "doc": self.doc.doc,
@@ -226,27 +281,59 @@ class _Reader:
             )
         return out
 
-    def classify(self, q: Quantity, clause: str, right: str, levels: list[_Row]) -> _Row | None:
+    def _ranked(self, q: Quantity, tail: str, right: str) -> bool:
+        """A place in a ranking written without 第: `排名分别是：长沙高新区33名`, `在20名的基础上提升3位`."""
+        if right.startswith("的基础上"):
+            return True
+        named = ind.tidy(tail)
+        return bool(_PARK_END.search(named)) and "排名" in self.body[self._s_start : q.start]
+
+    def classify(
+        self, q: Quantity, clause: str, right: str, levels: list[_Row], rank: _Row | None = None
+    ) -> _Row | None:
+        """One figure as a row; RANK is the rank row a list of ranks continues (`第9位、…第13位`)."""
         tail = ind.QUOTES.sub("", ind.SPACE_NEAR_CJK.sub("", clause))
         # a rank: 排名上升至第13位, 居全国第5, 位列全市第一
         if q.ordinal:
-            nxt = self.body[q.end : q.end + 1]
-            if q.unit not in ("", "位", "名") or not _RANK_VERB.search(tail):
+            if q.unit not in ("", "位", "名"):
                 return None
-            if not q.unit and nxt and "\u4e00" <= nxt <= "\u9fff" and nxt != "的":
-                return None  # 第三产业, 第一大产业: an ordinal inside a name
+            if rank is not None:
+                tail = tail.lstrip("、和及与，,")
+            if not _RANK_VERB.search(tail) and rank is None and not _BARE_RANK.search(tail):
+                wide = ind.left_clause(self.body[max(self._s_start, q.start - 80) : q.start])
+                if not _RANK_VERB.search(ind.tidy(wide)):
+                    return None
+                # 位居全国146个高新区第三位: the verb is before the count of peers, which names nothing
+                tail, peers = "", q.start - len(wide)
+                levels = [r for r in levels if r.q.end <= peers]
+            if _PRIOR_RANK.search(tail) and rank is not None:
+                return _Row(q, "rank", "位", q.value, rank.metric)  # 较上年度第11位
             name = _rank_name(tail)
+            if rank is not None and not _RANK_VERB.search(tail):
+                # 分别列第17位、第37位, 排名第16名，株洲第28名: the list shares its ranking, unless an
+                # item names its own (…第9位、全国数字经济百强市第13位)
+                board = _board(tail) if _BOARD_WORD.search(tail) else ""
+                name = board or rank.metric
+            elif rank is not None and name == "排名":
+                name = rank.metric
             if name == "排名":
                 name = _ranking_of(self.body[max(0, q.start - 60) : q.start]) or name
-            if name == "排名" and levels:
-                name = levels[-1].metric + "排名"  # 经济总量18万亿美元,稳居世界第二位
+            if name in _GENERIC_RANK and levels:
+                name = levels[-1].metric + "排名"  # 经济总量18万亿美元,稳居世界第二位; 数量居全国第二位
             return _Row(q, "rank", "位", q.value, name)
-        if q.unit == "位" and tail.endswith("前"):
-            return None  # 进入全国前30位的: a threshold in a rule, not a figure
-        if q.unit == "位" and _RANK_MOVE.search(tail):  # 上升3个位次
-            value = -abs(q.value) if _DOWN.search(tail[-4:]) else q.value
+        if q.unit in ("位", "名", "强") and tail.endswith("前"):
+            return None  # 进入全国前30位的, 位列综合评价前50名: a threshold, not a figure
+        if q.unit in COUNT_UNITS and q.value != int(q.value) and q.scale == 1:
+            return None  # 3.2个、10.8个百分点: a count is whole; this is a misread rate
+        if q.unit in ("位", "名") and _RANK_MOVE.search(tail):  # 上升3个位次, 晋位20名
+            if q.bound:
+                return None  # 晋升8名以上为显著提升: a threshold in a rule
+            value = -abs(q.value) if _DOWN.search(tail[-6:]) else q.value
             base = ind.clean_name(_RANK_MOVE.sub("", tail))
-            return _Row(q, "change", "位", value, _rank_name(base) if base else "")
+            name = _rank_name(base) if base else ""
+            return _Row(q, "change", "位", value, "" if ind.ZONE_WORD.search(name[-3:]) else name)
+        if q.unit == "名" and self._ranked(q, tail, right):
+            return _Row(q, "rank", "位", q.value, "排名")  # 排名分别是:长沙高新区33名; 在20名的基础上
         if q.chinese and not q.fraction and q.unit != "%" and abs(q.value) <= 10:
             return None  # 两篇文章, 三个代表, 五好: small Chinese numerals are words, not statistics
         if q.fraction or q.unit == "%":
@@ -261,9 +348,16 @@ class _Reader:
         name = ""
         if q.unit not in CURRENCIES:
             # the counted noun right after the measure word wins: 46家国家及省级高新区, 5项一级指标
-            name = ind.right_name(right, org=q.unit == "家")
+            name = ind.right_name(right, org=q.unit in COUNT_UNITS)
         if not name:
             name = ind.clean_name(clause)
+            zone = _ZONE_ONLY.fullmatch(name) and (q.unit not in COUNT_UNITS or _ACTION_END.search(tail))
+            if len(name) < 2 or zone:
+                # 仍有19个…, 国家高新区新增10个, 国家高新区7831.36亿元: a subject or a stray word names
+                # nothing (国家高新区8家, 国家高新区共有178家 count the zones)
+                name = ""
+            elif q.unit in CURRENCIES and "新增" + name in tail:
+                name = "新增" + name  # 新增产值282.8亿元 is not the 产值 beside it
         base = _base_unit(q, name)
         if base is None:
             return None
@@ -273,42 +367,93 @@ class _Reader:
             and (right.startswith("的") or q.text.endswith(("以上", "以下")) and _QUALIFIES.match(right))
         ):
             return None  # 投资10亿元以上项目9个, 研发投入超过1000万元的: a threshold, not a figure
+        if (q.bound or q.high is not None) and (
+            _CLASS_COUNTED.match(right) or q.unit not in COUNT_UNITS and _CLASS_OF.match(right)
+        ):
+            return None  # 超过300家的园区共有65个, 年产值20至30亿元的企业: a class, not a figure
         if _INCENTIVE_BEFORE.search(tail) or _INCENTIVE_AFTER.match(right):
             return None  # 给予20万元奖励, 最高不超过200万元: a policy's rule, not a statistic
         unit, value = base
         if not name:
-            name = ind.right_name(right)
-        if (not name or name in _GENERIC) and levels:
-            name = levels[-1].metric  # 新增上市企业2家，累计达到26家 / 总数达到1687家
-        kind = "target" if _is_target(q, self.body, q.start, self.year) else "level"
+            name = ind.right_name(right) or ind.became(right)  # 其中55家成为“千亿俱乐部”成员
+        same = [r for r in levels if r.unit == unit]  # 55家 cannot be the 营业总收入 before it
+        if same and _QUALIFIER.fullmatch(name):
+            # 新增省级两化融合示范企业4家、市级19家: the list item names only another level
+            name += _QUALIFIER.sub("", same[-1].metric, count=1)
+        if same and _DELTA.fullmatch(tail.strip()):
+            name = same[-1].metric  # 企业6家，较上年增长3家: the change of the count before it
+        owned = ind.total_of(clause) if name in _GENERIC else ""
+        if owned:
+            name = owned  # 目前国家高新区总数已达114家, 试点高新区数量达到9家
+        elif (not name or name in _GENERIC) and same:
+            name = same[-1].metric  # 新增上市企业2家，累计达到26家 / 总数达到1687家
+        if not name:
+            name = ind.stated_before(self.body[self._s_start : q.start - len(clause)])
+        kind = "target" if self.target(q) else "level"
         return _Row(q, kind, unit, value, name)
+
+    def target(self, q: Quantity, near: bool = True) -> bool:
+        """A plan's year or a list of goals (`到2027年，…`, `主要预期目标是：`) before the figure in its
+        sentence, unless a 了/已 between reports it reached; and with NEAR, the words just before it
+        (_is_target), which shares do not use (预期寿命…文盲率80% is no plan)."""
+        if self._plans is None:
+            start, text = self._s_start, self.body[self._s_start : self._s_end]
+            year = self.year
+            self._plans = (
+                [
+                    start + m.end()
+                    for m in _PLAN.finditer(text)
+                    if m.group(1) is None or year is None or int(m.group(1)) > year
+                ]
+                if "到" in text or "目标" in text
+                else []
+            )
+            self._done = [start + m.start() for m in _DONE.finditer(text)] if self._plans else []
+        for end in self._plans:
+            if end <= q.start and not any(end <= d < q.start for d in self._done):
+                return True
+        return near and _is_target(q, self.body, q.start, self.year)
 
     def ratio(self, q: Quantity, clause: str, tail: str, right: str, levels: list[_Row]) -> _Row | None:
         if _INCENTIVE_AFTER.match(right):
             return None  # 按增量的10%给予补助: a policy's rule
         value = q.value * 100 if q.fraction else q.value
+        last = self._rows[-1] if self._rows else None
+        if (
+            last is not None
+            and last.kind in ("share", "target")
+            and last.unit == "%"
+            and _NEXT_WHOLE.fullmatch(tail)
+        ):
+            return _Row(q, last.kind, "%", value, last.metric)  # 分别占到全省的10.2%和全市的28.3%
         g = _GROWTH.search(tail)
         if g and not q.fraction:
             value = -abs(value) if _DOWN.search(g.group("verb")) else value
-            kind = "target" if _is_target(q, self.body, q.start, self.year) else "growth"
+            kind = "target" if self.target(q) else "growth"
             return _Row(q, kind, "%", value, ind.clean_name(tail[: g.start()]))
         after = ind.QUOTES.sub("", right.lstrip())
         if after.startswith("的"):
             name = ind.right_name(after[1:])
             if name:  # 43.77%的技工贸总收入, 全省75%的科创板上市企业
-                return _Row(q, "share", "%", value, name)
+                return _Row(q, "target" if self.target(q, near=False) else "share", "%", value, name)
         if _SHARE.search(tail) or q.fraction:
             name = ind.before_share(tail) if "占" in tail else ind.clean_name(tail)
+            if _IN_WHOLE.match(ind.tidy(tail)) or name in ("比重", "占比", "比例", "份额"):
+                name = ""  # 在工业投资中的占比为42.2%, 全市比重61.1%: the whole, not what it is a share of
             if not name and levels:
                 name = levels[-1].metric
             if not name:
                 name = ind.share_whole(tail)
-            return _Row(q, "share", "%", value, name)
-        if ind.verb_final(clause):
+            return _Row(q, "target" if self.target(q, near=False) else "share", "%", value, name)
+        if _SCOPE_END.search(tail):
             name = ind.right_name(after)
-            if name:  # 九成以上企业为民营企业
-                return _Row(q, "share", "%", value, name)
-        kind = "target" if _is_target(q, self.body, q.start, self.year) else "level"
+            if name:  # 集聚了全国50%以上高新技术企业
+                return _Row(q, "target" if self.target(q, near=False) else "share", "%", value, name)
+        if ind.verb_final(clause) and not _CHANGE_START.match(after):
+            name = ind.right_name(after)
+            if name:  # 九成以上企业为民营企业 (not 从2020年的2.73%提升至3.35%)
+                return _Row(q, "target" if self.target(q, near=False) else "share", "%", value, name)
+        kind = "target" if self.target(q) else "level"
         return _Row(q, kind, "%", value, ind.clean_name(tail))
 
 
@@ -319,23 +464,75 @@ def _refers_to(row: _Row, rows: list[_Row], levels: list[_Row]) -> str:
     elif row.unit == "个百分点":
         earlier = [r for r in rows if r.unit == "%"]
     else:
-        earlier = levels
+        # 同比增长23.5%，两年平均增长14.8%: with no amount before it, a rate repeats the last rate's
+        earlier = levels or [r for r in rows if r.kind == row.kind == "growth"]
     return earlier[-1].metric if earlier else ""
 
 
-def _from_list(levels: list[_Row], row: _Row, run_clause: str, pos: int, n: int) -> str:
-    """`分别` lists: the i-th figure of a list belongs to the i-th indicator named before 分别, or
-    else to the i-th of the last figures before it (`4399家、4424家,同比分别增长20.32%、47.12%`)."""
-    if "分别" not in run_clause:
-        return ""
-    before = run_clause.split("分别")[0]
+def _from_list(
+    levels: list[_Row], rows: list[_Row], row: _Row, run_clause: str, left: str, n: int
+) -> list[str]:
+    """The indicators of the N figures of a list run, in order, or [].
+
+    `分别` lists give the i-th figure to the i-th indicator named before 分别 (`高新技术企业和科技型中小企业
+    分别为…`), or in the clause before (`…新材料技术…领跑前三，其产值分别为…`), or else to the i-th of the
+    last run or figures before it (`4399家、4424家,同比分别增长20.32%、47.12%`); a run of rates with no
+    name of its own does the same without 分别 (`…12172.4亿元，年均增长16.05%、20.8%`)."""
+    rate = row.kind in ("growth", "share", "change")
+    if "分别" in run_clause:
+        head = run_clause.split("分别")[0]
+        names = _list_names(head, n, row.kind)
+        m = _ITS.fullmatch(ind.tidy(head))
+        if not names and m:
+            prev = re.split(r"[,，;；:：。]", ind.PAREN.sub("", left[-120:]))[:-1]
+            indicator = ind.clean_name(m.group(1)) if m.group(1) else ""
+            items = _list_names(_PREDICATE.sub("", prev[-1]), n, row.kind) if prev else []
+            names = [x if x.endswith(indicator) else x + indicator for x in items]
+        if names:
+            return names
+    elif row.metric:
+        return []  # a run without 分别 that names its own indicator
+    if not rate:
+        return []
+    earlier = [r for r in rows if r.run >= 0 and r.run == rows[-1].run] if rows else []
+    if len(earlier) == n:
+        return [r.metric for r in earlier]  # 增幅分别为…，占规上工业的比重分别为…
+    # without 分别, only n figures of n different indicators make a list to follow
+    if len(levels) >= n and ("分别" in run_clause or len({r.metric for r in levels[-n:]}) == n):
+        return [r.metric for r in levels[-n:]]
+    return []
+
+
+# 其产值分别为 / 分别超过: the items of the list are in the clause before
+_ITS = re.compile(
+    r"(?:其|它们的?|两者|二者|三者|全区|全市|全省)?(?!同比|比|较|环比|年均)([\u4e00-\u9fff]{0,6})"
+)
+# what ends a list of items named before a predicate: 生物与新医药技术领跑前三, 科技型企业在2022年的基础上…
+_PREDICATE = re.compile(r"(?:领跑|领先|位居|位列|名列|分列|均|都|在|于|实现|保持|占).*$")
+_RATE_WORD = re.compile(r"的?(?:增幅|增速|增长率|涨幅|降幅|增长|下降)$")
+
+
+def _list_names(head: str, n: int, kind: str) -> list[str]:
+    """The N names of a list (`高新技术企业、科技型中小企业和瞪羚企业`), or []."""
     for sep in (r"[、]", r"[、和及与]"):
-        names = [x for x in ind.split_list(before, sep) if x]
-        if len(names) == n:
-            return names[pos]
-    if row.kind in ("growth", "share", "change") and len(levels) >= n:
-        return levels[len(levels) - n + pos].metric
-    return ""
+        parts = [p for p in re.split(sep, head) if p]
+        if len(parts) != n:
+            continue
+        if kind == "growth":
+            parts = [_RATE_WORD.sub("", p) for p in parts]  # 电子及通讯设备业的增幅 -> 电子及通讯设备业
+        names = [ind.clean_name(p) for p in parts]
+        short, last = names[:-1], names[-1]
+        if (
+            short[0]
+            and len({len(x) for x in short}) == 1
+            and len(short[0]) <= 3
+            and len(last) - len(short[0]) >= 4
+        ):
+            # 苏南、苏中、苏北高新技术产业产值: places that share the indicator the last one carries
+            names = [last[len(short[0]) :]] * n
+        if all(names):
+            return names
+    return []
 
 
 _RANKING = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:评价|考核|评估|排行榜|榜单|排名))中")
@@ -350,8 +547,13 @@ def _ranking_of(before: str) -> str:
 
 def _rank_name(tail: str) -> str:
     """`综合评价中排名上升至` -> `综合评价排名`; a bare `位列全市` -> `排名`."""
+    tail = _DURATION.sub("", tail)
     m = _RANK_VERB.search(tail)
     base = tail[: m.start()] if m else tail
+    *_, last = _RANK_VERB.finditer(tail) if m else [None]
+    board = _board(tail[last.end() :]) if last is not None else ""
+    if board:
+        return board  # 居中国城市创新能力百强榜第9位 -> 中国城市创新能力百强榜排名
     base = re.sub(r"(?:中|上|里)$", "", re.split(r"[在于的从到由]", base)[-1])
     ranked = "排名" in tail or _EVALUATION.search(base)
     base = ind.clean_name(base)[-10:]
@@ -360,6 +562,22 @@ def _rank_name(tail: str) -> str:
     if base.endswith("排名"):
         return base
     return base + "排名" if base and ranked else base or "排名"
+
+
+_DURATION = re.compile(r"(?:持续|连续|已连续)[\d一二三四五六七八九十两]+(?:个)?(?:月|年|季度|届)")
+_BOARD_WORD = re.compile(r"榜|百强|十强|强市|强县|排行|指数|城市")
+_BOARD_SCOPE = re.compile(r"^(?:全国|全省|全市|全区|全球|世界|国内|省内|市内|同类|国家级|中部|西部|东部)+")
+_PEERS = re.compile(r"^(?:城市|地区|省份|省市|园区|高新区|开发区|经开区|县区|区县|区域)$")
+
+
+def _board(after: str) -> str:
+    """The ranking named between the verb and 第 (`中国城市创新能力百强榜`), or ''; a scope or a
+    class of peers (`全国`, `全国城市`, `全省高新区`) names none."""
+    s = _BOARD_SCOPE.sub("", ind.tidy(after))
+    if len(s) < 2 or re.search(r"[\d一二三四五六七八九十]", s) or _PEERS.match(s) or ind.ZONE_WORD.search(s):
+        return ""
+    s = ind.clean_name(s)
+    return (s if s.endswith("排名") else s + "排名") if len(s) >= 2 else ""
 
 
 # A ranking's name: 综合评价中位列第28位 -> 综合排名
@@ -384,22 +602,19 @@ def _is_target(q: Quantity, body: str, pos: int, year: int | None) -> bool:
 
 def _runs(body: str, qs: list[Quantity]) -> list[tuple[int, int]]:
     """Position and length of each figure in a list run (`20.32%、47.12%`)."""
-    out: list[tuple[int, int]] = []
-    run_start = 0
-    for i, q in enumerate(qs):
-        if not (i and qs[i - 1].unit == q.unit and body[qs[i - 1].end : q.start].strip() in _LIST_SEPARATORS):
-            run_start = i
-        out.append((i - run_start, 0))
-    # second pass: fill in lengths
-    i = 0
-    res = list(out)
-    while i < len(out):
-        j = i + 1
-        while j < len(out) and out[j][0] > 0:
-            j += 1
-        for k in range(i, j):
-            res[k] = (out[k][0], j - i)
-        i = j
+    if len(qs) == 1:
+        return [(0, 1)]
+    starts = [0]  # where each run starts
+    prev = qs[0]
+    for i in range(1, len(qs)):
+        q = qs[i]
+        if not (prev.unit == q.unit and body[prev.end : q.start].strip() in _LIST_SEPARATORS):
+            starts.append(i)
+        prev = q
+    starts.append(len(qs))
+    res: list[tuple[int, int]] = []
+    for a, b in zip(starts, starts[1:]):
+        res.extend((k, b - a) for k in range(b - a))
     return res
 
 
@@ -437,6 +652,12 @@ def _same_period(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a[:4] == b[:4] and "/" not in a + b or a == b
 
 
+def _one_sentence(a: dict, b: dict) -> bool:
+    """Two figures of one sentence with two names are two facts, however alike the names
+    (`20亿元企业、10亿元企业…分别不少于1家、1家`)."""
+    return a["sentence"] == b["sentence"] and abs(a["start"] - b["start"]) < len(a["sentence"])
+
+
 def _dedupe(records: list[dict]) -> list[dict]:
     """A figure repeated in one document (an abstract, a second copy) is one record: the first
     mention, with the period of a later one when only that one states it."""
@@ -448,7 +669,9 @@ def _dedupe(records: list[dict]) -> list[dict]:
             (
                 k
                 for k in same
-                if _same_name(r["metric"], k["metric"], r["value"]) and _same_period(r["period"], k["period"])
+                if _same_name(r["metric"], k["metric"], r["value"])
+                and _same_period(r["period"], k["period"])
+                and (r["metric"] == k["metric"] or not _one_sentence(r, k))
             ),
             None,
         )
