@@ -96,15 +96,17 @@ _PREPOSITION_BEFORE = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"实现|完成|拥有|新增|建成|累计|共有|现有|建有|有|达|引进|培育|认定|获批|入选|落户|集聚|聚集|形成|签约|"
-    r"吸引|认证|共|已|全年|今年|上半年"
+    r"吸引|认证|共|已|全年|今年|上半年|保持|位居|居|排名|排|位列|名列|跃居|列|升至|上升|提升|下降"
 )
+_COMPARED_WITH = re.compile(r"(?:仅次于|次于|超过|超越|领先于?|落后于?|赶超)[^，,。；;！？\n]*$")
 _FRAME_OPEN = re.compile(r"在[^，,。；;！？\n在]*$")
 _FRAME_CLOSE = re.compile(r"[^，,。；;！？\n]{0,12}?[中内里上](?:[，,]|位列|排名|排|居|名列|位居)")
 _LIST_JOINS = {"、", "和", "及", "与", "，", ","}
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _YEAR_END = re.compile(r"(?:19|20)\d\d年度?$")
 _NAME_THEN_LIST = re.compile(r"[\u4e00-\u9fff]{1,8}等")
-_FIGURE_START = re.compile(r"[\d０-９一二三四五六七八九十两]|第|近|约|超|逾")
+# A count right after a group names the group as what is counted: 国家高新区8家, 省级高新区38个
+_COUNT_AFTER = re.compile(r"(?:共|有|达|近|约|超|逾)?[\d０-９一二三四五六七八九十两百]+(?:\.\d+)?\s*[家个所]")
 _SENTENCE_ENDS = "。！？!?\n"
 _ZONE_TAIL = re.compile(r"(?:高新区|开发区|园区|示范区)$")  # what a count of zones counts
 
@@ -318,10 +320,16 @@ def find_mentions(text: str) -> list[Mention]:
             continue  # inside a name the registry knows
         found.append(_generic(text, m, lex.places))
     for m in _PARK_ANCHOR.finditer(text):
-        place = _place_before(text[max(0, m.start() - 10) : m.start()], lex.places)
-        if place:  # 长沙经开区: another kind of zone, named as written
+        before = text[max(0, m.start() - 10) : m.start()]
+        place = _place_before(before, lex.places)
+        if place:  # 合肥经济技术开发区: another kind of zone, by its short name 合肥经开区
             start = m.start() - len(place)
-            found.append(Mention(start, m.end(), text[start : m.end()], "zone", text[start : m.end()]))
+            found.append(Mention(start, m.end(), text[start : m.end()], "zone", place + "经开区"))
+        elif before.endswith(("国家级", "全国")):  # 国家级经开区: the group, named as such
+            start = m.start() - 3 if before.endswith("国家级") else m.start() - 2
+            found.append(Mention(start, m.end(), text[start : m.end()], "group", "国家级经开区"))
+        else:  # a bare 经开区: the page's own park
+            found.append(Mention(m.start(), m.end(), m.group(), "deixis", ""))
     for m in _DEIXIS.finditer(text):
         found.append(Mention(m.start(), m.end(), m.group(), "deixis", ""))
     for m in _REGION.finditer(text):
@@ -347,7 +355,9 @@ class SubjectContext:
         self.mentions = [m for m in everything if not in_title_of_work(body, m.start)]
         self.starts = [m.start for m in self.mentions]
         self.home, self.province, self.city = self._home(everything, title or "", source or "")
-        self._provincial = bool(self.province and self.home and self.home.kind == "group")
+        self._provincial = bool(
+            self.province and self.home and self.home.kind == "group" and self.home.scope != "national"
+        )
         self._zone_names = {m.name for m in self.mentions if m.kind == "zone"}
         self._about_a_zone = "高新区" in (title or "") or sum(m.text == "高新区" for m in self.mentions) >= 2
         if self.home is not None and self.home.kind == "zone":
@@ -365,14 +375,18 @@ class SubjectContext:
         for text in (title, source):
             plain = re.sub(r"《[^》]*》", "", text)
             for candidates in (find_mentions(plain), find_mentions(text)):
-                home = next((m for m in candidates if m.kind == "zone" or _provincial_group(m)), None)
+                # a zone before a group: 国家高新区综合评价排名出炉 合肥高新区升至第七 is Hefei's page
+                home = next((m for m in candidates if m.kind == "zone"), None) or next(
+                    (m for m in candidates if _group_of_zones(m)), None
+                )
                 if home:
                     break
             if home:
                 break
+        in_title = find_mentions(title)
         if home is None:
             # a page about a province or a city (长沙市上半年高新技术产业总产值…): that region
-            home = next((m for m in find_mentions(title) if m.kind == "region" and m.name), None)
+            home = next((m for m in in_title if m.kind == "region" and m.name), None)
         named = Counter(m.name for m in self.mentions if m.kind == "zone")
         speaks_of_a_zone = any(m.kind == "deixis" for m in self.mentions)
         if home is None and named and speaks_of_a_zone:
@@ -380,7 +394,7 @@ class SubjectContext:
             if n >= 2 and n > rest[0][1]:  # named once is named in passing
                 home = next(m for m in self.mentions if m.kind == "zone" and m.name == top)
         # places named anywhere, titles of works included (《2022年度湖南省高新区发展报告》)
-        places = [m for m in find_mentions(title) + everything if m.kind == "region" and m.name]
+        places = [m for m in in_title + everything if m.kind == "region" and m.name]
         if home is None and speaks_of_a_zone:
             # the page speaks of "the zone" (我区, 高新区) without naming it: the zone of the city it
             # names most, where that city has one national zone
@@ -388,6 +402,9 @@ class SubjectContext:
             if cities:
                 z = lex.city_zone[cities.most_common(1)[0][0]]
                 home = Mention(0, 0, z.short_name, "zone", z.short_name, z.id)
+        if home is None:
+            # 高新区前三季度经济运行…, 上半年经开区工业经济…: a zone page that never names its zone
+            home = next((m for m in in_title if m.kind == "deixis"), None)
         zone = lex.by_id.get(home.zone_id) if home and home.zone_id else None
         if zone:
             return home, zone.province, zone.city
@@ -423,14 +440,20 @@ class SubjectContext:
             if m.scope == "national":
                 return "全国", None
             return (self.province if m.scope == "province" else self.city), None
-        # 该区 is the zone just named; 我区, 全区 and a bare 高新区 are the document's own
-        candidates = [self._zone_before(m.start), self.home]
+        # 该区 is the zone just named; 我区, 全区 and a bare 高新区 are the document's own. A bare
+        # 经开区 is only ever a 经开区.
+        park = _is_park(m.text)
+        home = self.home if self.home is not None and self.home.kind != "deixis" else None
+        # (the home itself, when it is a title's bare 高新区, has no place in the body)
+        candidates = [self._zone_before(m.start), home] if m is not self.home else []
+        candidates = [c for c in candidates if c is not None and _is_park(c.name) == park]
         if not m.text.startswith("该"):
             candidates.reverse()
-        found = next((c for c in candidates if c is not None), None)
-        if found is not None:
-            return self.resolve(found)
+        if candidates:
+            return self.resolve(candidates[0])
         # a zone page that never names its zone (高新区前三季度经济运行…): say at least that much
+        if park:
+            return "经开区", None
         return ("高新区" if self._about_a_zone else None), None
 
     def _zone_before(self, pos: int) -> Mention | None:
@@ -447,14 +470,20 @@ class SubjectContext:
         after = body[m.end : m.end + 2]
         if after[:1] in ("等", "、"):
             return False
-        if _FIGURE_START.match(after) and m.kind != "zone":
-            return False  # 国家高新区8家 counts zones; 湘潭高新区75名 is one zone's figure
+        if m.kind == "region" and m.name and figure == m.end and body.startswith("第", figure):
+            return True  # 长沙高新区排名第16名，株洲第28名: one of a ranking (全国第五 is its scope)
+        if m.kind != "zone" and (_COUNT_AFTER.match(body, m.end) or body.startswith("第", m.end)):
+            # 国家高新区8家 counts zones, 居全国高新区第二位 ranks among them; 湘潭高新区75名
+            # and 8个国家高新区7831亿元 are their subjects' figures
+            return False
         if _PREPOSITION_BEFORE.search(_YEAR_END.sub("", body[max(0, m.start - 10) : m.start])):
             return False  # 在(2022年)国家高新区综合评价中: a place or a frame, not who did it
         if _NAME_THEN_LIST.match(body, m.end):
             return False  # 北京中关村创业大街孵化器等152家: part of an example's name
         if _FRAME_OPEN.search(body, max(0, m.start - 12), m.start) and _FRAME_CLOSE.match(body, m.end):
             return False  # 在全国169家国家高新区综合排名中: the frame of a ranking
+        if _COMPARED_WITH.search(body, max(0, m.start - 20), m.start):
+            return False  # 仅次于北京中关村、上海张江: what the subject is compared with
         if m.kind == "region":
             # 全省75%的, 全省园区43.77%的: the scope of the figure; 全省新增的6家: who did it. A
             # region of an earlier sentence is not carried on (衡阳市民踊跃参加。…3000人)
@@ -518,7 +547,7 @@ class SubjectContext:
         while i >= 0 and self.mentions[i].start >= paragraph:
             m = self.mentions[i]
             # any group but another figure's counted noun tells which set the zones belong to
-            if m.kind == "group" and not _FIGURE_START.match(self.body[m.end : m.end + 1]):
+            if m.kind == "group" and not _COUNT_AFTER.match(self.body, m.end):
                 return self.resolve(m)
             i -= 1
         if "国家" in counted:
@@ -540,9 +569,14 @@ class SubjectContext:
         return self.resolve(self.home) if self.home else (None, None)
 
 
-def _provincial_group(m: Mention) -> bool:
-    """湖南省高新区, 全省高新区: a page about them is a province's report."""
-    return m.kind == "group" and (bool(m.name) or m.scope == "province")
+def _is_park(name: str) -> bool:
+    """An economic and technological development zone (经开区), not a high-tech zone."""
+    return "经开区" in name or "经济技术开发区" in name
+
+
+def _group_of_zones(m: Mention) -> bool:
+    """湖南省高新区, 全省高新区, 国家高新区: a page about them reports on a group of zones."""
+    return m.kind == "group" and (bool(m.name) or m.scope in ("province", "national"))
 
 
 def _sentence_start(text: str, pos: int) -> int:

@@ -180,3 +180,48 @@ def test_each_figure_of_a_fenbie_list_has_the_subject_listed_in_its_place():
     ]
     # a list of figures of another length is not paired with the names
     assert ctx.subject_at(body.index("第17位"), None, (0, 3)) != ("郑州高新区", "zhengzhou")
+
+
+def test_a_page_about_a_city_or_a_province():
+    body = "据统计,今年1-6月,全市619家高新技术企业研发经费支出33.25亿元。"
+    assert subject_of(body, "33.25亿元", title="长沙市上半年高新技术产业总产值增幅达45.97%")[0] == "长沙市"
+
+
+def test_a_zone_page_that_never_names_its_zone():
+    body = "1至9月,全区实现社会消费品零售总额71.06亿元。"
+    assert subject_of(body, "71.06亿元", title="高新区前三季度经济运行整体平稳")[0] == "高新区"
+    body = "上半年,三大主导产业产值同比增长31.9%。"
+    assert subject_of(body, "31.9%", title="上半年经开区工业经济持续稳居全市第一")[0] == "经开区"
+
+
+def test_development_zones_by_their_short_names():
+    body = "合肥经济技术开发区实现规上工业总产值2111亿元。"
+    assert subject_of(body, "2111亿元") == ("合肥经开区", None)
+
+
+def test_the_zones_a_subject_is_compared_with_are_not_the_subject():
+    body = "合肥高新区排名第四,仅次于北京中关村、上海张江和苏州工业园,综合质效排名全国第五。"
+    assert subject_of(body, "第五")[0] == "合肥高新区"
+
+
+def test_cities_in_a_ranking_are_the_subjects_of_their_ranks():
+    body = "我省长沙高新区排名第16名,株洲第28名,湘潭第80名。"
+    assert subject_of(body, "第28名")[0] == "株洲市"
+    assert subject_of(body, "第80名")[0] == "湘潭市"
+
+
+def test_a_group_before_an_amount_is_its_subject_and_before_a_rank_its_scope():
+    body = "营业收入中,8个国家高新区实现营业收入7831.36亿元。西安高新区企业总数位居全国高新区第二位。"
+    assert subject_of(body, "7831.36亿元")[0] == "国家高新区"
+    assert subject_of(body, "第二位")[0] == "西安高新区"
+
+
+def test_a_title_names_the_zone_before_the_group_it_ranks_in():
+    body = "税收收入占合肥市比重达24.6%。"
+    title = "2022年国家高新区综合评价排名出炉 合肥高新区升至第七"
+    assert subject_of(body, "24.6%", title=title) == ("合肥高新区", "hefei")
+
+
+def test_a_report_on_the_national_zones():
+    body = "高新区企业数量达到18.2万家,同比增长9.8%。"
+    assert subject_of(body, "9.8%", title="2021年国家高新区综合发展与数据分析报告")[0] == "国家高新区"
