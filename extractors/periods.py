@@ -71,7 +71,14 @@ _TIME = re.compile(
 )
 # Words that make the time after them a comparison base, and words after it that do.
 _BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|相比|相较于?|对比|高于|低于|超过)\s*$")
-_BASE_AFTER = re.compile(r"^\s*(?:同期|相比|相较|比|对比|的水平|水平|基础上|同月)")
+_BASE_AFTER = re.compile(r"^\s*(?:同期|相比|相较|比|对比|的水平|水平|的?基础上|同月)")
+# A founding or an approval told as background (1992年经国务院批准, 成立于2011年) dates the event,
+# not the figures after it.
+_EVENT_AFTER = re.compile(
+    r"\s*(?:\d{1,2}月(?:\d{1,2}日)?)?\s*(?:经国务院|经省政府|经省人民政府|经)?(?:批准|成立|设立|创建|建立|组建|升级|升格|获批|挂牌)"
+)
+_BASE_FIGURE = re.compile(r"(?:同期|末|底)?(?:的|为|是)?")  # between a base and its own figure
+_EVENT_BEFORE = re.compile(r"(?:成立于|创建于|始建于|设立于|组建于|诞生于)\s*$")
 _YEARLIKE = re.compile(
     rf"{_Y}\s*年|{_PH}\s*年|(?:19|20)\d\d[-/.]\d{{1,2}}(?:[-/.]\d{{1,2}})?|[〔\[【(（]\s*(?:19|20)\d\d\s*[〕\]】)）]"
     rf"|(?<!\d){_M}\s*月\s*{_D}\s*[日号]|(?<!\d){_M}\s*月(?:份)?"
@@ -85,9 +92,10 @@ _HEADING_LINE = re.compile(
 class TimeRef:
     """One time expression: its span, the period it stands for, and its role.
 
-    `role` is `time` (it sets the period of what follows), `base` (a comparison base: 比上年), or
-    `name` (inside a title of a work: 《2021年度报告》). `period` is None for a placeholder year or
-    a relative expression without a document date."""
+    `role` is `time` (it sets the period of what follows), `base` (a comparison base: 比上年, the
+    time only of a figure right after it: 上年同期为10%), `event` (a founding or an approval told
+    as background: 1992年经国务院批准) or `name` (inside a title of a work: 《2021年度报告》).
+    `period` is None for a placeholder year or a relative expression without a document date."""
 
     start: int
     end: int
@@ -223,6 +231,8 @@ def find_time_refs(text: str, doc_date: str | None = None) -> list[TimeRef]:
             role = "name"
         elif _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
             role = "base"
+        elif _EVENT_BEFORE.search(before) or _EVENT_AFTER.match(text, m.end()):
+            role = "event"
         else:
             role = "time"
             if year is not None:
@@ -247,7 +257,11 @@ class PeriodContext:
     None."""
 
     def __init__(self, body: str, doc_date: str | None = None) -> None:
-        refs = [r for r in find_time_refs(body, doc_date) if r.role == "time"]
+        found = find_time_refs(body, doc_date)
+        self.body = body
+        # a base right before a figure is that figure's time: 较上年度第11位, 上年同期为10%
+        self._bases = {r.end: r.period for r in found if r.role == "base"}
+        refs = [r for r in found if r.role == "time"]
         for m in _HEADING_LINE.finditer(body):
             refs.append(TimeRef(m.start(), m.start(), "", None, "reset"))
         refs.sort(key=lambda r: (r.end, r.role != "reset"))
@@ -255,5 +269,8 @@ class PeriodContext:
         self._refs = refs
 
     def period_at(self, pos: int) -> str | None:
+        for end, period in self._bases.items() if self._bases else ():
+            if end <= pos and _BASE_FIGURE.fullmatch(self.body, end, pos):
+                return period
         i = bisect.bisect_right(self._ends, pos) - 1
         return self._refs[i].period if i >= 0 else None

@@ -161,3 +161,18 @@ def test_since_a_party_congress_runs_to_the_document_year():
 )
 def test_years_counted_back_from_an_unfixed_date_are_unknown(body):
     assert period_of(body, "100家") is None
+
+
+def test_a_founding_told_as_background_dates_no_figure():
+    body = "2022年,全区营收增长。该区是1992年经国务院批准的国家级高新区,规划区总面积35平方公里。"
+    assert period_of(body, "35平方公里") == "2022"
+    assert period_of("长沙高新区成立于1988年,规划面积达到100平方公里", "100平方公里") is None
+
+
+def test_a_base_is_the_time_of_the_figure_right_after_it():
+    body = "2022年排名第9位,较上年度第11位提升2位;营收增长12%,上年同期为10%。"
+    assert period_of(body, "第9位", "2022-12-01") == "2022"
+    assert period_of(body, "第11位", "2022-12-01") == "2021"
+    assert period_of(body, "10%", "2022-12-01") == "2021"
+    assert period_of(body, "12%", "2022-12-01") == "2022"
+    assert period_of("2023年企业达到90家,在2022年的基础上翻番", "90家") == "2023"
