@@ -16,12 +16,30 @@ from extractors.records import Article
 
 # Longer labels first, so `发布时间` is not read as `时间`.
 _LABEL = re.compile(
-    r"(信息来源|文章来源|来源|发布单位|发布机构|发布人|发布者|作者|责任编辑|编辑|发布时间|发表时间|发布日期|"
-    r"更新时间|日期|时间|点击数?|浏览次数|浏览|阅读|分类|价格|属性|大小|格式|字号)\s*[:：]\s*"
+    r"(信息来源|文章来源|来源|发文机关|发布单位|发布机构|发布人|发布者|作者|责任编辑|编辑|发布时间|发表时间|发布日期|"
+    r"成文日期|发文日期|印发日期|公开日期|更新时间|日期|时间|索引号|发文字号|文号|主题分类|公开方式|"
+    r"点击数?|浏览次数|浏览|阅读|分类|价格|属性|大小|格式|字号)\s*[:：]\s*"
 )
-_SOURCE = ("信息来源", "文章来源", "来源", "发布单位", "发布机构", "发布人", "发布者")
+_SOURCE = ("信息来源", "文章来源", "来源", "发文机关", "发布单位", "发布机构", "发布人", "发布者")
 _AUTHOR = ("作者", "责任编辑", "编辑")
-_DATE_LABELS = ("发布时间", "发表时间", "发布日期", "更新时间", "日期", "时间")
+_DATE_LABELS = (
+    "发布时间",
+    "发表时间",
+    "发布日期",
+    "成文日期",
+    "发文日期",
+    "印发日期",
+    "公开日期",
+    "更新时间",
+    "日期",
+    "时间",
+)
+# A date and time before the first label of a byline: `2022-03-11 10:11:41 来源:…`.
+_LEADING_DATE = re.compile(
+    r"\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d\d(?::\d\d)?)?\s*"
+)
+# A line with a full stop and some length is the article's own text: no byline comes below it.
+_PARAGRAPH = re.compile(r"^.{40,}[。！？]")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 
 # The header (title and byline) is looked for among the first lines only.
@@ -47,6 +65,8 @@ def read_fields(line: str) -> dict[str, str]:
     """Labelled fields of a byline: {'source', 'author', 'date'} where the line gives them."""
     fields: dict[str, str] = {}
     labels = list(_LABEL.finditer(line))
+    if labels and (date := find_date(line[: labels[0].start()])):
+        fields["date"] = date  # 2022-03-11 10:11:41 来源:…: the date needs no label
     for m, nxt in zip(labels, labels[1:] + [None]):
         value = line[m.end() : nxt.start() if nxt else len(line)].strip()
         label = m[1]
@@ -65,7 +85,8 @@ def _is_byline(line: str) -> bool:
     """A line of labelled fields: a full meta line, or one that starts with its label (`日期:…`)."""
     if len(line) > 120 or "。" in line:
         return False
-    return is_meta_line(line) or (bool(_LABEL.match(line)) and bool(read_fields(line)))
+    start = m.end() if (m := _LEADING_DATE.match(line)) else 0
+    return is_meta_line(line) or (bool(_LABEL.match(line, start)) and bool(read_fields(line)))
 
 
 def _is_title(line: str) -> bool:
@@ -86,7 +107,11 @@ def read_text_dump(text: str, url: str | None = None) -> Article:
     """
     raw = [ln.strip() for ln in text.splitlines()]
     raw = [ln for ln in raw if ln]
-    head = [normalise_line(ln) or "" for ln in raw[:HEADER_LINES]]
+    # the header ends where the article's text begins: a 来源 line under a short text is no byline
+    first_paragraph = next(
+        (i for i, ln in enumerate(raw[:HEADER_LINES]) if _PARAGRAPH.match(ln)), HEADER_LINES
+    )
+    head = [normalise_line(ln) or "" for ln in raw[: min(HEADER_LINES, first_paragraph)]]
     byline = next((i for i, ln in enumerate(head) if _is_byline(ln) and read_fields(ln)), None)
     if byline is not None:
         title_at = next((i for i in range(byline - 1, -1, -1) if _is_title(head[i])), None)

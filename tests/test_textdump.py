@@ -130,3 +130,26 @@ def test_a_byline_above_the_headline():
     )
     assert (a.title, a.date, a.source) == ("高新区召开年度工作会议", "2023-03-01", "高新区管委会")
     assert a.body == "会议总结了过去一年的工作。"
+
+
+def test_a_source_line_under_a_short_text_is_not_its_header():
+    text = (
+        "高新区前三季度经济运行整体平稳\n"
+        "今年以来，高新区锚定高质量发展目标，积极推动产业升级和创新驱动，1至9月全区经济运行整体平稳。\n"
+        "园区实现规上工业总产值405.97亿元。\n"
+        "来源：高新区经济发展局\n"
+    )
+    article = read_text_dump(text)
+    assert article.title == "高新区前三季度经济运行整体平稳"
+    assert "405.97亿元" in article.body and "今年以来" in article.body
+
+
+def test_an_unlabelled_date_before_the_source_and_document_dates():
+    article = read_text_dump(
+        "山东高新区排名取得历史最好成绩\n2022-03-11 10:11:41 来源:舜网-济南时报\n正文。\n"
+    )
+    assert (article.date, article.source) == ("2022-03-11", "舜网-济南时报")
+    article = read_text_dump(
+        "关于印发若干政策的通知\n发文机关:长沙高新区管委会 成文日期:2023-02-15\n正文。\n"
+    )
+    assert (article.date, article.source) == ("2023-02-15", "长沙高新区管委会")
