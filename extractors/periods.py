@@ -260,7 +260,9 @@ class PeriodContext:
         found = find_time_refs(body, doc_date)
         self.body = body
         # a base right before a figure is that figure's time: 较上年度第11位, 上年同期为10%
-        self._bases = {r.end: r.period for r in found if r.role == "base"}
+        bases = [r for r in found if r.role == "base"]
+        self._base_ends = [r.end for r in bases]
+        self._base_periods = [r.period for r in bases]
         refs = [r for r in found if r.role == "time"]
         for m in _HEADING_LINE.finditer(body):
             refs.append(TimeRef(m.start(), m.start(), "", None, "reset"))
@@ -269,8 +271,9 @@ class PeriodContext:
         self._refs = refs
 
     def period_at(self, pos: int) -> str | None:
-        for end, period in self._bases.items() if self._bases else ():
-            if end <= pos and _BASE_FIGURE.fullmatch(self.body, end, pos):
-                return period
+        # only the last base before POS can be right before it
+        b = bisect.bisect_right(self._base_ends, pos) - 1
+        if b >= 0 and _BASE_FIGURE.fullmatch(self.body, self._base_ends[b], pos):
+            return self._base_periods[b]
         i = bisect.bisect_right(self._ends, pos) - 1
         return self._refs[i].period if i >= 0 else None

@@ -372,9 +372,12 @@ class SubjectContext:
         every mention of the body, titles of works included."""
         lex = _lexicon()
         home: Mention | None = None
-        for text in (title, source):
+        in_title = find_mentions(title)
+        for text, mentions in ((title, in_title), (source, None)):
             plain = re.sub(r"《[^》]*》", "", text)
-            for candidates in (find_mentions(plain), find_mentions(text)):
+            whole = mentions if mentions is not None else find_mentions(text)
+            # the text outside titles of works first; it is the whole text when it has none
+            for candidates in (find_mentions(plain) if plain != text else whole, whole):
                 # a zone before a group: 国家高新区综合评价排名出炉 合肥高新区升至第七 is Hefei's page
                 home = next((m for m in candidates if m.kind == "zone"), None) or next(
                     (m for m in candidates if _group_of_zones(m)), None
@@ -383,7 +386,6 @@ class SubjectContext:
                     break
             if home:
                 break
-        in_title = find_mentions(title)
         if home is None:
             # a page about a province or a city (长沙市上半年高新技术产业总产值…): that region
             home = next((m for m in in_title if m.kind == "region" and m.name), None)
