@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 import click
 
@@ -40,6 +41,21 @@ def _read_each(files: tuple[str, ...], then: Callable[[Document], T]) -> Iterato
         raise click.exceptions.Exit(1)
 
 
+def _to_stdout(write: Callable[[TextIO], object]) -> None:
+    """WRITE given stdout as UTF-8 text whatever the locale, lines ended as written."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # already a text-only stream
+        write(sys.stdout)
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        write(stream)
+    finally:
+        stream.flush()
+        stream.detach()
+
+
 @click.group()
 @click.version_option(package_name="zonecrawl")
 def cli() -> None:
@@ -71,8 +87,8 @@ def _document_text(d: Document) -> str:
 
 
 METRIC_FIELDS = [
-    "doc", "subject", "zone_id", "metric", "value", "unit", "kind", "period",
-    "approx", "bound", "text", "sentence", "start", "end",
+    "doc", "subject", "zone_id", "metric", "indicator", "basis", "value", "unit", "kind", "period",
+    "period_start", "period_end", "period_type", "approx", "bound", "text", "sentence", "start", "end",
 ]  # fmt: skip
 
 
@@ -186,26 +202,107 @@ def serve(db: str, port: int) -> None:
 
 
 @cli.command()
-@click.argument(
-    "table",
-    type=click.Choice(["metrics", "documents", "zones", "runs", "errors", "pages"]),
-    default="metrics",
-)
+@click.argument("zone")
+@click.argument("indicators", nargs=-1, metavar="[INDICATOR]...")
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
-def export(table: str, db: str, fmt: str, output) -> None:
-    """Write a table of the database as CSV or JSON lines, for scoring tools.
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True
+)
+def series(zone: str, indicators: tuple[str, ...], db: str, fmt: str) -> None:
+    """A zone's figures by year, one value per indicator and period (from the `facts` table).
 
-    Columns keep the table's order and rows its key order; JSON columns are decoded in JSON lines.
+    ZONE is a registry id (changsha), a name (长沙高新区, 长沙高新技术产业开发区) or an alias
+    (麓谷); a subject that is no single zone (湖南省高新区, 国家高新区) is matched as the facts
+    write it. INDICATOR ids (high_tech_enterprises, revenue, ...) keep only those indicators.
+
+    Columns: year, period, period_type, indicator, name (the indicator's Chinese name), kind,
+    basis, value, unit, n_documents, conflict; rows by indicator, year and period end. A value
+    the documents disagree on is marked `*` in the table (conflict true in csv and jsonl); the
+    value shown is the one most documents report.
+
+    An unknown ZONE is an error (exit status 2). A zone without facts is not: a line on stderr
+    says so and the exit status is 0.
     """
+    import sqlite3
+
+    from crawler import series as s
+
+    try:
+        target, rows = s.series(db, zone, indicators)
+    except s.UnknownZone as e:
+        click.echo(f"zonecrawl series: {e}", err=True)
+        raise click.exceptions.Exit(2) from None
+    except (ValueError, sqlite3.DatabaseError) as e:
+        click.echo(f"zonecrawl: {db}: {e}", err=True)
+        raise click.exceptions.Exit(1) from None
+    _to_stdout(lambda out: s.write(target, rows, fmt, out))
+    if not rows:
+        click.echo(s.empty_message(target, indicators, db), err=True)
+
+
+# What `zonecrawl export` writes: crawler.export.TABLES (kept here so that --help needs no import).
+EXPORTS = ["facts", "panel", "metrics", "documents", "zones", "runs", "errors", "pages"]
+
+
+@cli.command()
+@click.argument("table", type=click.Choice(EXPORTS), default="metrics")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="jsonl", show_default=True
+)
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    show_default=True,
+    help="CSV: start with a UTF-8 byte-order mark, which Excel needs to show Chinese text; "
+    "--no-bom for tools that do not expect one.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write (required for parquet); stdout by default.",
+)
+def export(table: str, db: str, fmt: str, bom: bool, output: str) -> None:
+    """Write a table, the facts or the zone-by-year panel as CSV, JSON lines or Parquet.
+
+    \b
+    facts      one consensus value per subject, indicator, basis, kind, period and unit
+    panel      one row per (subject, zone_id, year), one column per indicator id holding its
+               stock level, and <id>_growth beside it
+    metrics    every figure read, with its document's date and URL (document_date, document_url)
+    documents, zones, runs, errors, pages   the database's tables
+
+    Every row carries schema_version (Parquet files also in their metadata, under
+    zonecrawl_schema_version); docs/schema.md describes every column. CSV starts with a UTF-8
+    byte-order mark unless --no-bom; JSON columns are decoded in JSON lines. Rows come in a stable
+    order: exporting the same data twice gives the same bytes.
+    """
+    import os
     import sqlite3
 
     from crawler.export import export as run
 
+    if fmt == "parquet" and output == "-":
+        raise click.UsageError("parquet is binary: name the file to write with -o FILE")
     try:
-        run(db_path=db, table=table, fmt=fmt, out=output)
-    except (ValueError, sqlite3.DatabaseError) as e:
+        if output == "-":
+            _to_stdout(lambda out: run(db_path=db, table=table, fmt=fmt, out=out, bom=bom))
+            return
+        # Written beside the target and moved into place: a failed export leaves no half file.
+        partial = f"{output}.partial"
+        try:
+            if fmt == "parquet":
+                run(db_path=db, table=table, fmt=fmt, out=partial)
+            else:
+                with open(partial, "w", encoding="utf-8", newline="") as f:
+                    run(db_path=db, table=table, fmt=fmt, out=f, bom=bom)
+            os.replace(partial, output)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+    except (ValueError, OSError, sqlite3.DatabaseError) as e:
         click.echo(f"zonecrawl: {db}: {e}", err=True)
         raise click.exceptions.Exit(1) from None
 

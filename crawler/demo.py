@@ -249,6 +249,7 @@ def summary(
         if not groups:
             lines.append("  (no metrics)")
 
+        lines += dataset_lines(con)
         errors = con.execute(
             "select kind, url from errors where run_id = ? order by kind, url", [run_id]
         ).fetchall()
@@ -259,9 +260,44 @@ def summary(
     lines += [
         "browse it:",
         f"  {zc} serve{db_arg}    # Datasette, read-only, on http://127.0.0.1:8001/",
+        f"  {zc} series changsha{db_arg}    # a zone's figures by year, from facts",
         f"  {zc} export metrics{db_arg} --format csv > metrics.csv",
     ]
     return "\n".join(lines), unexpected + lost
+
+
+def dataset_lines(con: sqlite3.Connection) -> list[str]:
+    """What the metrics make as a dataset: indicator coverage, readable names, facts and conflicts,
+    and the latest high-tech enterprise total of each zone (the question a researcher asks first)."""
+    from extractors.indicators import name_problem
+
+    have = {r[1] for r in con.execute("pragma table_info(metrics)")}
+    if "indicator" not in have:
+        return []
+    total, with_id = con.execute("select count(*), count(indicator) from metrics").fetchone()
+    names = [r[0] for r in con.execute("select metric from metrics")]
+    problems = [name_problem(n) for n in names]
+    n_facts, conflicts = con.execute("select count(*), coalesce(sum(conflict), 0) from facts").fetchone()
+    share = f"{100 * with_id / total:.0f} %" if total else "-"
+    lines = [
+        "",
+        "dataset:",
+        f"  {with_id} of {total} metrics ({share}) carry an indicator id; "
+        f"{len(set(names))} distinct names, {problems.count('junk')} unreadable, "
+        f"{problems.count('generic')} generic",
+        f"  {n_facts} facts (one value per subject, indicator, basis, kind and period), {conflicts} with a conflict",
+    ]
+    latest = con.execute(
+        "select subject, value, period_end, n_documents from facts f where indicator = 'high_tech_enterprises' "
+        "and basis = 'stock' and kind = 'level' and zone_id is not null and period_end = (select max(period_end) "
+        "from facts g where g.subject = f.subject and g.indicator = f.indicator and g.basis = f.basis "
+        "and g.kind = f.kind) order by value desc"
+    ).fetchall()
+    if latest:
+        lines.append("  latest high-tech enterprise total per zone (facts, high_tech_enterprises, stock):")
+        for subject, value, end, n in latest:
+            lines.append(f"    {pad(subject, 14)} {value:>8g}  {end}  ({n} document{'s' if n > 1 else ''})")
+    return lines
 
 
 def error_lines(

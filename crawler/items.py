@@ -21,6 +21,7 @@ class PageItem:
     # extractors.article reads from the page.
     selected: dict[str, str] = field(default_factory=dict)
     charset_flags: list[str] = field(default_factory=list)
+    authority: str | None = None  # official, association or mirror (SiteRules.authority)
 
     def __repr__(self) -> str:  # logs name the page, not its bytes
         return f"PageItem({self.url!r}, status={self.status}, {len(self.body)} bytes)"

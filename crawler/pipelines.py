@@ -94,6 +94,7 @@ class StorePipeline:
             run_id=self.run_id,
             warc=locator,
             spider=item.spider,
+            authority=item.authority,
         )
         self.stats.inc_value("zonecrawl/documents")
         self.stats.inc_value("zonecrawl/metrics", len(metrics))

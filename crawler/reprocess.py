@@ -101,6 +101,30 @@ def reprocess_response(
     return len(metrics)
 
 
+def _read_again(
+    store: Store,
+    responses: Iterable[ArchivedResponse],
+    run_id: int,
+    asked: dict[str, str],
+    chrome: dict[str, set[str]],
+    counts: Counts,
+) -> None:
+    """Save each response again, counting documents, metrics and pages that could not be read."""
+    for r in responses:
+        site = site_of(r.url) or ""
+        if site not in chrome:
+            chrome[site] = store.site_blocks(site)
+        try:
+            counts.metrics += reprocess_response(store, r, run_id, asked.get(r.locator), chrome[site])
+            counts.documents += 1
+        except UnreadableInput as e:
+            counts.unreadable += 1
+            store.record_error(run_id, r.url, "parse", str(e))
+        except Exception as e:  # one page the extractors trip on must not stop the rebuild
+            counts.unreadable += 1
+            store.record_error(run_id, r.url, "parse", f"{type(e).__name__}: {e}")
+
+
 def reprocess(db_path: str | Path, archive_dir: str | Path, progress: bool = True) -> Counts:
     """Rebuild the documents and metrics of every archived page; returns the counts."""
     counts = Counts()
@@ -122,19 +146,8 @@ def reprocess(db_path: str | Path, archive_dir: str | Path, progress: bool = Tru
 
         learn_site_blocks(store, responses())
         chrome: dict[str, set[str]] = {}  # every page is learnt: each site's chrome is now fixed
-        for r in responses():
-            site = site_of(r.url) or ""
-            if site not in chrome:
-                chrome[site] = store.site_blocks(site)
-            try:
-                counts.metrics += reprocess_response(store, r, run_id, asked.get(r.locator), chrome[site])
-                counts.documents += 1
-            except UnreadableInput as e:
-                counts.unreadable += 1
-                store.record_error(run_id, r.url, "parse", str(e))
-            except Exception as e:  # one page the extractors trip on must not stop the rebuild
-                counts.unreadable += 1
-                store.record_error(run_id, r.url, "parse", f"{type(e).__name__}: {e}")
+        with store.deferred_facts():
+            _read_again(store, responses(), run_id, asked, chrome, counts)
         bar.close()
         store.finish_run(
             run_id,

@@ -22,11 +22,22 @@ def database_name(db_path: str | Path) -> str:
     return Path(db_path).stem
 
 
-def metadata_for(db_path: str | Path) -> dict:
-    """The bundled metadata (facets, labels, canned queries), applied to the database at DB_PATH."""
+# The database the bundled metadata describes, as `datasette data/zones.db` names it.
+METADATA_DATABASE = "zones"
+
+
+def bundled_metadata() -> dict:
+    """The bundled Datasette metadata as it is written (for a database named `zones`)."""
     text = files("crawler.datasette").joinpath("metadata.yaml").read_text(encoding="utf-8")
-    meta = yaml.safe_load(text)
-    meta["databases"] = {database_name(db_path): meta.pop("database")}
+    return yaml.safe_load(text)
+
+
+def metadata_for(db_path: str | Path) -> dict:
+    """The bundled metadata (descriptions, facets, labels, canned queries), applied to the database
+    at DB_PATH, whatever its file is called."""
+    meta = bundled_metadata()
+    databases = meta.get("databases") or {}
+    meta["databases"] = {database_name(db_path): databases[METADATA_DATABASE]}
     return meta
 
 

@@ -11,25 +11,30 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import sqlite_utils
 
+from crawler import facts
 from extractors.records import Document
 
 # Trigram FTS5 (substring search that works for Chinese, which has no spaces between words).
 TRIGRAM_MIN_SQLITE = (3, 34, 0)
 # Trigram search cannot match fewer than three characters; shorter queries use LIKE.
 TRIGRAM_MIN_CHARS = 3
+# How long a connection waits for another process's write lock before giving up.
+BUSY_TIMEOUT_S = 60
 # A block counts as site chrome once it was seen on this many pages of the site.
 RECURRING_MIN_PAGES = 3
 
 METRIC_COLUMNS = [
-    "id", "document_id", "subject", "zone_id", "metric", "value", "unit", "kind", "period",
-    "approx", "bound", "text", "sentence", "start", "end",
+    "id", "document_id", "subject", "zone_id", "metric", "indicator", "basis", "value", "unit", "kind",
+    "period", "period_start", "period_end", "period_type", "approx", "bound", "text", "sentence",
+    "start", "end",
 ]  # fmt: skip
 PAGE_STATE = ["url", "etag", "last_modified", "content_hash", "fetched_at", "status"]
 
@@ -56,6 +61,12 @@ def canonical_url(url: str) -> str:
 def document_id(url: str) -> str:
     """The stable id of the document at URL (the same page always gets the same id)."""
     return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def metric_id(doc_id: str, start: int, end: int) -> str:
+    """The id of a metric: its document and where its figure lies in the body, so that reading the
+    same page again gives the same ids."""
+    return f"{doc_id}-{start}-{end}"
 
 
 def _header(headers: Mapping[str, object] | None, name: str) -> str | None:
@@ -162,6 +173,22 @@ def _m006_site_block_pages(db: sqlite_utils.Database) -> None:
         db["site_blocks"].add_column("page", str)
 
 
+def _m007_dataset(db: sqlite_utils.Database) -> None:
+    """Indicators, basis and periods as data on metrics; a site's authority on documents; content
+    ids for metrics (document and offsets, stable across a reprocess); the facts table."""
+    from crawler import facts
+
+    have = db["metrics"].columns_dict
+    for name in ("indicator", "basis", "period_start", "period_end", "period_type"):
+        if name not in have:
+            db["metrics"].add_column(name, str)
+    if "authority" not in db["documents"].columns_dict:
+        db["documents"].add_column("authority", str)
+    db.execute("update metrics set id = document_id || '-' || start || '-' || [end]")
+    db["metrics"].create_index(["indicator", "subject"], if_not_exists=True)
+    facts.create_table(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_tables,
     _m002_indexes,
@@ -169,6 +196,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m004_page_archive,
     _m005_site_blocks,
     _m006_site_block_pages,
+    _m007_dataset,
 ]
 
 
@@ -207,8 +235,12 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.enable_wal()
+        # Other processes (a crawl, reprocess, exports, serve) share the file: wait for their locks.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+        self.db = sqlite_utils.Database(conn)
+        self._facts_deferred = False
+        if self.db.journal_mode != "wal":
+            self.db.enable_wal()
         migrate(self.db)
         self.sync_zones()
 
@@ -221,11 +253,32 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # Facts
+
+    @contextmanager
+    def deferred_facts(self) -> Iterator[None]:
+        """Save many pages without refreshing facts after each, then rebuild them all once (a
+        reprocess or a merge): the same table, much faster."""
+        self._facts_deferred = True
+        try:
+            yield
+        finally:
+            self._facts_deferred = False
+            self.refresh_facts()
+
+    def refresh_facts(self) -> int:
+        """Rebuild the whole facts table from the metrics; returns its number of rows."""
+        with self.db.atomic():
+            return facts.refresh(self.db)
+
     # Zones
 
     def sync_zones(self, rows: Iterable[dict] | None = None) -> int:
-        """Fill `zones` from the registry (or ROWS); returns how many zones the table holds."""
+        """Fill `zones` from the registry (or ROWS) where it differs; returns how many zones the
+        table holds. Opening a store writes nothing when the registry has not changed."""
         rows = _zone_rows() if rows is None else list(rows)
+        stored = {r["id"]: r for r in self.db["zones"].rows}
+        rows = [r for r in rows if any(stored.get(r["id"], {}).get(k) != v for k, v in r.items())]
         if rows:
             with self.db.atomic():
                 self.db["zones"].upsert_all(rows, pk="id", alter=True)
@@ -253,6 +306,7 @@ class Store:
         run_id: int,
         warc: str | None = None,
         spider: str | None = None,
+        authority: str | None = None,
     ) -> str | None:
         """Save one fetched page with its document and metrics, all or nothing; returns the document id.
 
@@ -272,7 +326,7 @@ class Store:
                 return doc_id
             if document is not None:
                 doc_id = document_id(document.url or url)
-                self._write_document(doc_id, url, document, fetched_at, body_hash, run_id, spider)
+                self._write_document(doc_id, url, document, fetched_at, body_hash, run_id, spider, authority)
                 self._write_metrics(doc_id, metrics)
             self.db["pages"].upsert(
                 {
@@ -298,6 +352,7 @@ class Store:
         body_hash: str,
         run_id: int,
         spider: str | None,
+        authority: str | None = None,
     ) -> None:
         row = {
             "id": doc_id,
@@ -315,17 +370,26 @@ class Store:
         }
         if spider is not None:
             row["spider"] = spider
+        if authority is not None:
+            row["authority"] = authority
         self.db["documents"].upsert(row, pk="id")
 
     def _write_metrics(self, doc_id: str, metrics: list[dict]) -> None:
+        """Replace the document's metrics, and the facts they and the old ones took part in
+        (unless `deferred_facts` rebuilds them all at its end)."""
+        groups = facts.groups_of(self.db, doc_id)
         self.db.execute("delete from metrics where document_id = ?", [doc_id])
-        rows = []
-        for n, m in enumerate(metrics):
+        rows = {}
+        for m in metrics:
             row = {c: m.get(c) for c in METRIC_COLUMNS[2:]}
             row["approx"] = int(bool(row["approx"]))
-            rows.append({"id": f"{doc_id}-{n:04d}", "document_id": doc_id, **row})
+            rows[metric_id(doc_id, m["start"], m["end"])] = row
         if rows:
-            self.db["metrics"].insert_all(rows, pk="id")
+            self.db["metrics"].insert_all(
+                ({"id": k, "document_id": doc_id, **v} for k, v in rows.items()), pk="id"
+            )
+        if not self._facts_deferred:
+            facts.refresh(self.db, groups | facts.groups_of(self.db, doc_id))
 
     def document_for_hash(self, content_hash: str) -> str | None:
         """The id of a stored document whose page had exactly these bytes (a duplicate elsewhere)."""
@@ -423,7 +487,9 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for summaries."""
-        return {t: self.db[t].count for t in ("documents", "metrics", "zones", "pages", "runs", "errors")}
+        return {
+            t: self.db[t].count for t in ("documents", "metrics", "facts", "zones", "pages", "runs", "errors")
+        }
 
     def search(self, q: str, table: str = "documents", limit: int = 50) -> list[dict]:
         """Rows of TABLE (documents or metrics) whose text contains Q, Chinese included.

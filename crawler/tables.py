@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 
 def display_width(text: str) -> int:
@@ -25,24 +26,40 @@ def format_value(value: float, unit: str) -> str:
     return f"{value:,.6g}{unit}"
 
 
-def format_table(rows: list[dict]) -> str:
-    """Metric records as aligned columns: doc, subject, metric, value with unit, period, kind."""
+def _metric_value(r: dict) -> str:
+    """A record's value with its unit, `≈` when approximate, `≥`/`≤` when a bound."""
+    return (
+        ("≈" if r.get("approx") else "")
+        + {"min": "≥", "max": "≤"}.get(r.get("bound") or "", "")
+        + format_value(r["value"], r.get("unit") or "")
+    )
+
+
+# The columns of `zonecrawl metrics --format table`: a header and how each row's cell reads.
+METRIC_COLUMNS: list[tuple[str, Callable[[dict], str]]] = [
+    ("doc", lambda r: str(r.get("doc") or "")),
+    ("subject", lambda r: str(r.get("subject") or "-")),
+    ("metric", lambda r: str(r.get("metric") or "")),
+    ("value", _metric_value),
+    ("period", lambda r: str(r.get("period") or "-")),
+    ("kind", lambda r: str(r.get("kind") or "")),
+    ("basis", lambda r: str(r.get("basis") or "-")),
+    ("indicator", lambda r: str(r.get("indicator") or "-")),
+]
+
+
+def format_table(
+    rows: list[dict],
+    columns: list[tuple[str, Callable[[dict], str]]] | None = None,
+    empty: str = "(no metrics)",
+) -> str:
+    """ROWS as aligned columns under a ruled header; COLUMNS (header, cell of a row) default to
+    the metric records' doc, subject, metric, value with unit, period, kind. EMPTY when no rows."""
     if not rows:
-        return "(no metrics)"
-    header = ["doc", "subject", "metric", "value", "period", "kind"]
-    cells = [
-        [
-            str(r.get("doc") or ""),
-            str(r.get("subject") or "-"),
-            str(r.get("metric") or ""),
-            ("≈" if r.get("approx") else "")
-            + {"min": "≥", "max": "≤"}.get(r.get("bound") or "", "")
-            + format_value(r["value"], r.get("unit") or ""),
-            str(r.get("period") or "-"),
-            str(r.get("kind") or ""),
-        ]
-        for r in rows
-    ]
+        return empty
+    columns = METRIC_COLUMNS if columns is None else columns
+    header = [h for h, _ in columns]
+    cells = [[cell(r) for _, cell in columns] for r in rows]
     widths = [max(display_width(c) for c in col) for col in zip(header, *cells)]
     lines = ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in [header, *cells]]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -10,6 +10,7 @@ level qualifier (`省级及以上`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CJK = r"\u4e00-\u9fff"
 # Short asides inside a phrase: 创新平台(载体), 研发平台（含孵化器）.
@@ -22,7 +23,8 @@ QUOTES = re.compile(r"[“”\"‘’'「」『』]")
 _TRAIL = re.compile(
     r"(?:分别为|分别达到|分别达|分别是|分别|已经达到|已达到|已达|已有|达到了|达到|达|为|是|有|共有|拥有|共计|合计|总计|"
     r"累计|共|约|约为|突破|超过|超|逾|近|增至|升至|增加到|增加至|提高到|提高至|提升至|提升到|入库|评价|认定|"
-    r"备案|登记|了|新增|净增|净增加|获批|入选|落户|入驻|的|等|不|仅|就|也|又|还|再|均|全年|当年|已经|已)$"
+    r"备案|登记|了|新增|净增|净增加|获批|入选|落户|入驻|的|等|不|仅|就|也|又|还|再|均|全年|当年|已经|已|"
+    r"实现了|实现|完成了|完成)$"
 )
 # A comparison base before a rate: 用水量比2020年下降 -> 用水量
 _BASE = re.compile(
@@ -44,7 +46,7 @@ _TIME = re.compile(
 _LEAD = re.compile(
     r"^(?:已经|已|较上年|比上年|较去年|比去年|同比|环比|与上年相比|力争|争取|确保|预计|计划|目标是|目标|拟|将|截至目前|截至|截止|目前|现有|现|当年|今年|去年|上年|全年|年内|同期|其中|同时|此外|另外|共有|共|累计|"
     r"有效期内|期间|以来|十[一二三四五]五(?:期间|以来)?|全省|全市|全区|全县|全国|全球|我省|我市|我区|我县|本区|本市|"
-    r"该区|区内|园区内|省内|市内|县内|辖区内|区域内|全省高新区|全市高新区|国家高新区(?=.{3,})|高新区(?=.{2,})|"
+    r"该区|区内|园区内|园区(?!生产总值)(?=.{2,})|省内|市内|县内|辖区内|区域内|全省高新区|全市高新区|国家高新区(?=.{3,})|高新区(?=.{2,})|"
     r"(?:[{_CJK}]{2,6}?)?(?:高新区|开发区|经开区|自创区|自贸区)(?=.{2,}))".replace("{_CJK}", _CJK)
 )
 ZONE_WORD = re.compile(r"高新区|开发区|经开区|自创区|自贸区|示范区")
@@ -82,7 +84,7 @@ MONEY_WORDS = re.compile(
 _BARE = re.compile(
     r"销售额|营业额|营业收入|营收|主营业务收入|投资|投资额|产值|总产值|增加值|收入|利润|利润总额|税收|出口额?|进出口额?"
 )
-_SECTOR = re.compile(r"^(?![该本其此])[\u4e00-\u9fff]{2,12}(?:业|领域|项目)$")
+_SECTOR = re.compile(r"^(?![该本其此])[\u4e00-\u9fff]{2,12}(?:业|领域|项目|集群|板块)$")
 # 属于高技术产业的企业: an industry qualifying a generic head noun stays with it
 _TRADE = re.compile(
     r"(?:属于|从事|来自)([\u4e00-\u9fff]{2,10}?(?:产业|行业|领域))$|(上市|挂牌|入驻|落户|在孵|毕业|新注册|新设立)$"
@@ -93,6 +95,7 @@ _PARTITIVE = re.compile(
     r"(?:(?<=产业)|(?<=行业)|(?<=企业)|(?<=园区)|(?<=新区)|(?<=高新区))中(?![小国心间期等央高型])"
 )
 _MAX_NAME = 16
+_INSIDE = re.compile(r"^(?:内(?!资|需|销|贸|部)|中(?![小国心间期等央高型医药华试]))")
 # 等 after these is part of a word (高等院校, 中等职业, 同等条件), not the end of a list of examples
 _DENG_WORDS = set("高中平同对相优上次一二三特初均头超何此甲乙丙劣下低")
 
@@ -115,6 +118,7 @@ def _strip_trail(s: str) -> str:
     return _TRAILING.sub("", s, count=1)
 
 
+@lru_cache(maxsize=1 << 16)  # the same clauses recur across figures and pages
 def clean_name(s: str) -> str:
     """A phrase cut to its indicator: subject, time words, level qualifiers and verbs removed."""
     s = tidy(PAREN.sub("", s))
@@ -135,6 +139,8 @@ def clean_name(s: str) -> str:
     ends = [z.end() for z in ZONE_WORD.finditer(s)]
     if ends and len(s) - ends[-1] >= 2:
         s = _strip_lead(s[ends[-1] :])
+    # 国家高新区内高新技术企业数量 -> 高新技术企业数量 (but 内资企业 keeps its 内)
+    s = _INSIDE.sub("", s) if len(s) > 2 else s
     s = _LEVEL.sub("", s) if _LEVEL.search(s) and len(_LEVEL.sub("", s)) >= 2 else s
     s = _strip_trail(s)
     head, _, tail = s.rpartition("的")
@@ -255,3 +261,70 @@ def list_clause(left: str) -> str:
 
 def is_money(name: str) -> bool:
     return bool(MONEY_WORDS.search(name))
+
+
+# A name that cannot be a column name: cut mid-phrase, a clause, or a subject.
+_JUNK_END = frozenset("和及与或的等了为是在对把被将而并且从由向以于之其较达占合")
+_JUNK_START = re.compile(
+    r"^(?:[和及与或的了为是把被将而并且由向于之达则也又还较]|在(?![建孵库线校岗职营册研])|对(?!外)|从(?!业)|"
+    r"以(?!上)|其(?!他)|占(?!地)|均(?!值)|都(?!市)|比(?!重|例)|目标|力争|确保|争取|同比|环比|可比)"
+)
+_JUNK_ANYWHERE = re.compile(r"我区|本区|该区|我市|本市|我省|本省|[，,。；;:：！？、]|(?:19|20)\d\d年|不动摇")
+# Words that name a kind of thing or a measure but no indicator on their own.
+GENERIC_NAMES = frozenset(
+    [
+        "数量",
+        "总数",
+        "总量",
+        "总额",
+        "规模",
+        "合计",
+        "累计",
+        "企业",
+        "项目",
+        "单位",
+        "产值",
+        "收入",
+        "金额",
+        "资本",
+        "资金",
+        "增速",
+        "增幅",
+        "比重",
+        "占比",
+        "比例",
+        "排名",
+        "可比",
+        "指标",
+        "人数",
+        "户数",
+        "家数",
+        "个数",
+    ]
+)
+
+
+def name_problem(name: str | None) -> str | None:
+    """Why NAME is not a readable indicator name: `junk` (cut mid-phrase, a clause or a subject:
+    `天使母基金和`, `目标不动摇`, `比前三季度`), `generic` (a bare head or measure: `数量`, `产值`,
+    `企业`), or None when it reads as a name."""
+    if not name or len(name) < 2:
+        return "junk"
+    if name[-1] in _JUNK_END or _JUNK_START.match(name) or _JUNK_ANYWHERE.search(name):
+        return "junk"
+    if name in GENERIC_NAMES:
+        return "generic"
+    return None
+
+
+_HEAD_END = re.compile(rf"(?:{_ORG_HEAD.pattern})$")
+
+
+def trim_name(name: str) -> str:
+    """NAME without the function words left at its end by a cut (`天使母基金和` -> `天使母基金`; a
+    `合` only after a head noun: `高新技术企业合` -> `高新技术企业`, not `产教融合`)."""
+    while len(name) > 2 and name[-1] in _JUNK_END:
+        if name[-1] == "合" and not _HEAD_END.search(name[:-1]):
+            break
+        name = name[:-1]
+    return name

@@ -17,12 +17,13 @@ Comparison bases (`比上年`, `与2020年相比`, `2020年同期`) and years in
 from __future__ import annotations
 
 import bisect
+import calendar
 import re
 from dataclasses import dataclass
 
 from extractors.booktitles import in_title_of_work
 
-__all__ = ["PeriodContext", "TimeRef", "find_time_refs", "year_spans"]
+__all__ = ["Period", "PeriodContext", "TimeRef", "find_time_refs", "year_spans"]
 
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
 _Y = r"(?:(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})"
@@ -36,6 +37,7 @@ _QUARTERS = {
     "三季度": (7, 9), "四季度": (10, 12), "第一季度": (1, 3), "第二季度": (4, 6), "第三季度": (7, 9),
     "第四季度": (10, 12), "前两季度": (1, 6), "一至三季度": (1, 9),
 }  # fmt: skip
+_HALVES = {"上半年", "下半年", "前两季度"}
 _QUARTER = "|".join(sorted(map(re.escape, _QUARTERS), key=len, reverse=True))
 _RELATIVE = {"上年": -1, "去年": -1, "上一年": -1, "前年": -2, "今年": 0, "本年": 0, "明年": 1, "次年": None}
 _CONGRESS_YEARS = {"十八大": 2012, "十九大": 2017, "二十大": 2022}  # 党的十八大以来: since late 2012
@@ -102,6 +104,64 @@ class TimeRef:
     text: str
     period: str | None
     role: str = "time"
+    bounds: Period | None = None  # the period as data (dates and type)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A figure's period as data: the text form (`2022`, `2022-01/2022-09`, `2021/2025`), the ISO
+    dates that bound it (`start` None for `截至…` totals, `end` None where the page gives no end)
+    and its type: `year`, `ytd` (from January: `1-9月`, `前三季度`), `quarter`, `half`, `month`,
+    `day`, `plan` (a span of years: `十四五`, `2016-2020年`), `as_of` (a point: `截至2022年底`,
+    `目前`) or `since` (`2020年以来`)."""
+
+    text: str
+    start: str | None
+    end: str | None
+    type: str
+
+    def as_of_end(self) -> Period:
+        """The same period read as a point at its end: a count "in 2022" is the count at the end of
+        2022, so that it meets the `截至2022年底` count of another page."""
+        if self.type == "as_of" or self.end is None:
+            return self
+        return Period(self.text.rpartition("/")[2], None, self.end, "as_of")
+
+    def year_of_end(self) -> Period:
+        """The calendar year the period ends in."""
+        y = (self.end or self.start or "")[:4]
+        return _year_period(y, int(y)) if y.isdigit() else self
+
+
+def _last_day(year: int, month: int) -> str:
+    return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def _year_period(text: str, y: int, ptype: str = "year") -> Period:
+    if ptype == "as_of":
+        return Period(text, None, f"{y}-12-31", "as_of")
+    return Period(text, f"{y}-01-01", f"{y}-12-31", ptype)
+
+
+def _months_period(y: int, m1: int, m2: int, named: str | None = None) -> Period:
+    """Months M1..M2 of Y: a quarter or half when NAMED says so or the span is one, else year to
+    date (from January) or a month."""
+    text = f"{y}-{m1:02d}" if m1 == m2 else f"{y}-{m1:02d}/{y}-{m2:02d}"
+    if named in _HALVES:
+        ptype = "half"
+    elif named is not None and "季度" in named and m2 - m1 == 2:
+        ptype = "quarter"
+    elif m1 == m2:
+        ptype = "month"
+    elif (m1, m2) == (1, 12):
+        ptype = "year"
+    elif m1 == 1:
+        ptype = "ytd"
+    elif m2 - m1 == 2 and m1 % 3 == 1:
+        ptype = "quarter"
+    else:
+        ptype = "month"
+    return Period(text, f"{y}-{m1:02d}-01", _last_day(y, m2), ptype)
 
 
 def _year(s: str) -> int:
@@ -109,34 +169,33 @@ def _year(s: str) -> int:
     return int(s)
 
 
-def _span(a: str, b: str) -> str:
-    return a if a == b else f"{a}/{b}"
-
-
-def _months(year: int | None, m1: int, m2: int) -> str | None:
-    if year is None:
-        return None
-    return _span(f"{year}-{m1:02d}", f"{year}-{m2:02d}") if m1 != m2 else f"{year}-{m1:02d}"
-
-
-def _plan(name: str, suffix: str | None) -> str:
-    """The years of a five-year plan: 十四五 -> 2021/2025 (the sixth plan began in 1981)."""
+def _plan(name: str, suffix: str | None) -> Period:
+    """The years of a five-year plan: 十四五 -> 2021/2025 (the sixth plan began in 1981); its first
+    year, its last year, or its end (`十四五末`) where the suffix says so."""
     n = 10 + "一二三四五六七八九".index(name[1]) + 1
     first = 1981 + 5 * (n - 6)
     if suffix in ("开局之年", "开局年", "首年"):
-        return str(first)
-    if suffix in ("收官之年", "收官年", "末"):
-        return str(first + 4)
-    return f"{first}/{first + 4}"
+        return _year_period(str(first), first)
+    if suffix in ("收官之年", "收官年"):
+        return _year_period(str(first + 4), first + 4)
+    if suffix == "末":
+        return _year_period(str(first + 4), first + 4, "as_of")
+    return Period(f"{first}/{first + 4}", f"{first}-01-01", f"{first + 4}-12-31", "plan")
+
+
+# Before a time: it is the end of a running total (截至2022年底, 截止到9月末).
+_AS_OF_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)\s*$")
+_AS_OF_SUFFIX = ("底", "末")
 
 
 class _Resolver:
     """Turns matches into periods, given the document date and the year being talked about."""
 
     def __init__(self, doc_date: str | None) -> None:
-        m = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?", doc_date or "")
+        m = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?", doc_date or "")
         self.doc_year = int(m[1]) if m else None
         self.doc_month = int(m[2]) if m and m[2] else None
+        self.doc_date = m[0] if m and m[3] else None
 
     def year_for_month(self, context_year: int | None, month: int) -> int | None:
         """The year of a month named without one: the year in force, or the document's (a month
@@ -149,69 +208,115 @@ class _Resolver:
             return self.doc_year - 1
         return self.doc_year
 
-    def resolve(self, m: re.Match, context_year: int | None) -> tuple[str | None, int | None]:
-        """The period of match M and the year it puts in force (None when it names no year)."""
+    def since(self, first: int) -> Period | None:
+        """From FIRST to the document's date (`2020年以来`, `党的十八大以来`)."""
+        if not self.doc_year:
+            return None
+        end = self.doc_date or f"{self.doc_year}-12-31"
+        return Period(f"{first}/{self.doc_year}", f"{first}-01-01", end, "since")
+
+    def now(self) -> Period | None:
+        """`目前`, `现有`: the document's year, as a point at the document's date."""
+        if not self.doc_year:
+            return None
+        return Period(str(self.doc_year), None, self.doc_date or f"{self.doc_year}-12-31", "as_of")
+
+    def resolve(
+        self, m: re.Match, context_year: int | None, as_of: bool = False
+    ) -> tuple[Period | None, int | None]:
+        """The period of match M and the year it puts in force (None when it names no year); AS_OF
+        when a 截至 before it makes it the end of a running total."""
         g = m.groupdict()
+        suffix_as_of = m.group().endswith(_AS_OF_SUFFIX)
         if g["yy"]:
             a, b = _year(g["yy"]), _year(g["yy2"])
-            return (_span(str(a), str(b)), b) if a <= b else (None, None)
+            if a > b:
+                return None, None
+            if a == b:
+                return _year_period(str(a), a), b
+            return Period(f"{a}/{b}", f"{a}-01-01", f"{b}-12-31", "plan"), b
         if g["dy"]:
             y, mo, d = int(g["dy"]), int(g["dm"] or g["dm2"]), int(g["dd"] or g["dd2"])
-            return f"{y}-{mo:02d}-{d:02d}", y
+            day = f"{y}-{mo:02d}-{d:02d}"
+            return Period(day, None if as_of else day, day, "as_of" if as_of else "day"), y
         if g["ry"]:
             y = _year(g["ry"])
             m1, m2 = _QUARTERS[g["rq"]] if g["rq"] else (int(g["rm"]), int(g["rm2"]))
-            return (_months(y, m1, m2), y) if m1 <= m2 else (None, None)
+            return (_months_period(y, m1, m2, g["rq"]), y) if m1 <= m2 else (None, None)
         if g["my"]:
-            y = _year(g["my"])
-            return f"{y}-{int(g['mm']):02d}", y
+            y, mo = _year(g["my"]), int(g["mm"])
+            return self._month(y, mo, as_of or suffix_as_of), y
         if g["y"]:
             y = _year(g["y"])
             if g["ysuf"] in ("以来", "来", "起") and self.doc_year and self.doc_year > y:
-                return f"{y}/{self.doc_year}", self.doc_year
-            return str(y), y
+                return self.since(y), self.doc_year
+            if g["ysuf"] == "初":
+                return Period(str(y), None, f"{y}-01-01", "as_of"), y
+            return _year_period(str(y), y, "as_of" if as_of or suffix_as_of else "year"), y
         if g["ph"]:
             return None, None
         if g["plan"]:
             p = _plan(g["plan"], g["plansuf"])
-            return p, int(p[-4:])
+            return p, int(p.text[-4:])
         if g["rel"]:
-            delta = _RELATIVE[g["rel"]]
-            if delta is None:  # 次年: the year after the one in force
-                y = context_year + 1 if context_year else None
-            else:
-                y = self.doc_year + delta if self.doc_year else None
-            if y is None:
-                return None, None
-            if g["relq"]:
-                return _months(y, *_QUARTERS[g["relq"]]), y
-            return str(y), y
+            return self._relative(g["rel"], g["relq"], context_year, as_of)
         if g["same"]:
             # the whole of the year in force (全年 after 截至6月底 is the year, not June)
             y = context_year or self.doc_year
-            return (str(y), y) if y else (None, None)
+            return (_year_period(str(y), y), y) if y else (None, None)
         if g["congress"]:
-            first = _CONGRESS_YEARS[g["congress"]]
-            return (f"{first}/{self.doc_year}", self.doc_year) if self.doc_year else (None, None)
+            p = self.since(_CONGRESS_YEARS[g["congress"]])
+            return (p, self.doc_year) if p else (None, None)
         if g["vague"]:
             return None, None
         if g["now"]:
-            return (str(self.doc_year), self.doc_year) if self.doc_year else (None, None)
+            return self.now(), self.doc_year
+        return self._without_year(g, context_year, as_of or suffix_as_of)
+
+    def _month(self, y: int | None, mo: int, as_of: bool) -> Period | None:
+        if y is None:
+            return None
+        if as_of:
+            return Period(f"{y}-{mo:02d}", None, _last_day(y, mo), "as_of")
+        return _months_period(y, mo, mo)
+
+    def _relative(
+        self, rel: str, quarter: str | None, context_year: int | None, as_of: bool
+    ) -> tuple[Period | None, int | None]:
+        delta = _RELATIVE[rel]
+        if delta is None:  # 次年: the year after the one in force
+            y = context_year + 1 if context_year else None
+        else:
+            y = self.doc_year + delta if self.doc_year else None
+        if y is None:
+            return None, None
+        if quarter:
+            m1, m2 = _QUARTERS[quarter]
+            return _months_period(y, m1, m2, quarter), y
+        return _year_period(str(y), y, "as_of" if as_of else "year"), y
+
+    def _without_year(
+        self, g: dict, context_year: int | None, as_of: bool
+    ) -> tuple[Period | None, int | None]:
+        """Months, quarters and days named without their year (`1-9月`, `一季度`, `12月9日`)."""
         if g["om"]:
             m1, m2 = int(g["om"]), int(g["om2"])
             y = self.year_for_month(context_year, m2)
-            return (_months(y, m1, m2), y) if m1 <= m2 else (None, None)
+            return (_months_period(y, m1, m2), y) if y is not None and m1 <= m2 else (None, y)
         if g["oq"]:
             m1, m2 = _QUARTERS[g["oq"]]
             y = self.year_for_month(context_year, m2)
-            return _months(y, m1, m2), y
+            return (_months_period(y, m1, m2, g["oq"]) if y is not None else None), y
         if g["odm"]:
             mo, d = int(g["odm"]), int(g["odd"])
             y = self.year_for_month(context_year, mo)
-            return (f"{y}-{mo:02d}-{d:02d}" if y else None), y
+            if y is None:
+                return None, None
+            day = f"{y}-{mo:02d}-{d:02d}"
+            return Period(day, None if as_of else day, day, "as_of" if as_of else "day"), y
         mo = int(g["oonly"])
         y = self.year_for_month(context_year, mo)
-        return (f"{y}-{mo:02d}" if y else None), y
+        return self._month(y, mo, as_of), y
 
 
 def find_time_refs(text: str, doc_date: str | None = None) -> list[TimeRef]:
@@ -224,9 +329,9 @@ def find_time_refs(text: str, doc_date: str | None = None) -> list[TimeRef]:
     for m in _TIME.finditer(text):
         if text[m.start() : m.start() + 1] in '“"' and not m["plan"]:
             continue
-        period, year = resolver.resolve(m, context_year)
         before = text[max(0, m.start() - 4) : m.start()]
         after = text[m.end() : m.end() + 6]
+        found, year = resolver.resolve(m, context_year, bool(_AS_OF_BEFORE.search(before)))
         if in_title_of_work(text, m.start()):
             role = "name"
         elif _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
@@ -239,7 +344,7 @@ def find_time_refs(text: str, doc_date: str | None = None) -> list[TimeRef]:
                 context_year = year
             elif m["ph"] or m["rel"] or m["now"] or m["vague"]:
                 context_year = None  # an unknown year: what follows is not last year's either
-        refs.append(TimeRef(m.start(), m.end(), m.group(), period, role))
+        refs.append(TimeRef(m.start(), m.end(), m.group(), found.text if found else None, role, found))
     return refs
 
 
@@ -249,6 +354,17 @@ def year_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _YEARLIKE.finditer(text)]
 
 
+_REPORT_TITLE = re.compile(r"统计公报|经济运行|主要经济指标|统计数据|统计月报|统计快报|数据发布")
+
+
+def _report_period(title: str | None, doc_date: str | None) -> Period | None:
+    """The one period a statistical report's title names, or None."""
+    if not title or not _REPORT_TITLE.search(title):
+        return None
+    periods = {r.bounds for r in find_time_refs(title, doc_date) if r.role == "time" and r.bounds}
+    return periods.pop() if len(periods) == 1 else None
+
+
 class PeriodContext:
     """The period in force at each position of a document body.
 
@@ -256,24 +372,35 @@ class PeriodContext:
     starts afresh with its own time expression, or none. Without a time expression the period is
     None."""
 
-    def __init__(self, body: str, doc_date: str | None = None) -> None:
+    def __init__(self, body: str, doc_date: str | None = None, title: str | None = None) -> None:
         found = find_time_refs(body, doc_date)
+        # a statistical report's title (`2020年潍坊高新区国民经济和社会发展统计公报`) dates all of it
+        # that no time expression of its own dates, its sections included
+        whole = _report_period(title, doc_date)
         self.body = body
         # a base right before a figure is that figure's time: 较上年度第11位, 上年同期为10%
         bases = [r for r in found if r.role == "base"]
         self._base_ends = [r.end for r in bases]
-        self._base_periods = [r.period for r in bases]
+        self._base_periods = [r.bounds for r in bases]
         refs = [r for r in found if r.role == "time"]
         for m in _HEADING_LINE.finditer(body):
-            refs.append(TimeRef(m.start(), m.start(), "", None, "reset"))
+            refs.append(TimeRef(m.start(), m.start(), "", whole.text if whole else None, "reset", whole))
+        if whole is not None:
+            refs.append(TimeRef(0, 0, "", whole.text, "reset", whole))
         refs.sort(key=lambda r: (r.end, r.role != "reset"))
         self._ends = [r.end for r in refs]
         self._refs = refs
 
-    def period_at(self, pos: int) -> str | None:
+    def at(self, pos: int) -> Period | None:
+        """The period in force at POS, as data."""
         # only the last base before POS can be right before it
         b = bisect.bisect_right(self._base_ends, pos) - 1
         if b >= 0 and _BASE_FIGURE.fullmatch(self.body, self._base_ends[b], pos):
             return self._base_periods[b]
         i = bisect.bisect_right(self._ends, pos) - 1
-        return self._refs[i].period if i >= 0 else None
+        return self._refs[i].bounds if i >= 0 else None
+
+    def period_at(self, pos: int) -> str | None:
+        """The period in force at POS in its text form (`2022`, `2022-01/2022-09`)."""
+        found = self.at(pos)
+        return found.text if found else None

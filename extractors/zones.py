@@ -89,6 +89,8 @@ _COMMON_WORDS = frozenset(
 _QUALIFIERS = ("临港", "空港", "临空", "滨江", "滨海", "江北", "江南", "河西", "城东", "城西", "经开", "新区")
 # 区内 alone is left out: 社区内, 景区内, 校区内 are far more common than a zone's
 _DEIXIS = re.compile(r"我区|全区|本区|(?<!应)该区|我园|本园区|全园区|园区内|我高新区|该高新区|本高新区")
+# A bare 园区 opening a clause is the page's zone (园区实现营业收入…), not 产业园区 or 工业园区.
+_CLAUSE_OPENERS = frozenset("，,。；;：:、 \n\t年月度")
 _REGION = re.compile(r"全省|我省|本省|全市|我市|本市|全国")
 _PREPOSITION_BEFORE = re.compile(
     r"(?:在|于|对|向|从|与|和|同|跟|比|较|占|给|到|至|及|落户|入驻|赴|来|为|是|把|将|由|助力|支持|服务|推动|带动|"
@@ -332,6 +334,11 @@ def find_mentions(text: str) -> list[Mention]:
             found.append(Mention(m.start(), m.end(), m.group(), "deixis", ""))
     for m in _DEIXIS.finditer(text):
         found.append(Mention(m.start(), m.end(), m.group(), "deixis", ""))
+    at = text.find("园区")
+    while at >= 0:
+        if at == 0 or text[at - 1] in _CLAUSE_OPENERS:
+            found.append(Mention(at, at + 2, "园区", "deixis", ""))
+        at = text.find("园区", at + 2)
     for m in _REGION.finditer(text):
         scope = "national" if m.group() == "全国" else "province" if "省" in m.group() else "city"
         found.append(Mention(m.start(), m.end(), m.group(), "region", "", scope=scope))
@@ -391,7 +398,8 @@ class SubjectContext:
             home = next((m for m in in_title if m.kind == "region" and m.name), None)
         named = Counter(m.name for m in self.mentions if m.kind == "zone")
         speaks_of_a_zone = any(m.kind == "deixis" for m in self.mentions)
-        if home is None and named and speaks_of_a_zone:
+        if home is None and named and (speaks_of_a_zone or len(named) == 1):
+            # the zone the page names most, or the only one it names, twice at least
             (top, n), *rest = named.most_common(2) + [("", 0)]
             if n >= 2 and n > rest[0][1]:  # named once is named in passing
                 home = next(m for m in self.mentions if m.kind == "zone" and m.name == top)

@@ -89,6 +89,51 @@ def test_demo_prints_the_summary(two_demos):
     assert "zonecrawl export metrics" in out and "--format csv" in out
 
 
+def _fact(db: Path, zone: str, basis: str, kind: str) -> list[float]:
+    return [
+        v
+        for (v,) in query(
+            db,
+            "select value from facts where zone_id = ? and indicator = 'high_tech_enterprises' "
+            "and basis = ? and kind = ? and substr(period_end, 1, 4) = '2022'",
+            (zone, basis, kind),
+        )
+    ]
+
+
+@slow
+def test_demo_answers_the_high_tech_enterprise_question(two_demos):
+    """Totals, additions and net changes of each zone are separate facts, never mixed."""
+    db = two_demos["db"]
+    assert _fact(db, "changsha", "stock", "level") == [2168]
+    assert _fact(db, "changsha", "net", "change") == [312]
+    for zone, total, new in (("changde", 278, 65), ("xiangtan", 512, 136), ("hengyang", 336, 52)):
+        assert _fact(db, zone, "stock", "level") == [total], zone
+        assert _fact(db, zone, "new", "level") == [new], zone
+    # 每平方公里聚集高新技术企业15家 is a density, never a count of high-tech enterprises
+    dense = query(db, "select indicator, metric from metrics where value = 15 and unit = '家'")
+    assert dense and all(i != "high_tech_enterprises" and m.startswith("每平方公里") for i, m in dense)
+    (with_id, total), *_ = query(db, "select count(indicator), count(*) from metrics")
+    assert with_id >= 0.6 * total
+    out = two_demos["first"].stdout
+    assert "carry an indicator id" in out and "0 unreadable" in out
+
+
+@slow
+def test_series_of_the_demo(two_demos):
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["series", "changsha", "high_tech_enterprises", "--db", str(two_demos["db"]), "--format", "jsonl"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert {(r["year"], r["value"], r["basis"]) for r in rows} >= {(2022, 2168, "stock"), (2022, 312, "net")}
+
+
 @slow
 def test_second_demo_adds_nothing(two_demos):
     second = two_demos["second"]

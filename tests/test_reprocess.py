@@ -121,3 +121,32 @@ def test_reprocess_command_reports_counts(tmp_path):
 def test_reprocess_an_empty_archive(tmp_path):
     counts = reprocess(tmp_path / "zones.db", tmp_path / "nothing", progress=False)
     assert (counts.responses, counts.documents) == (0, 0)
+
+
+def test_reprocess_twice_leaves_metric_ids_and_facts_identical(tmp_path):
+    """Metric ids come from their document and offsets, and facts from the metrics: reading the same
+    archive again changes neither."""
+    from conftest import seed
+
+    with ArchiveWriter(tmp_path / "archive") as w:
+        for n, prefix in enumerate(("000", "003")):
+            w.write_response(
+                f"http://www.hnkfqxh.com/news/{n}.html", 200, {"Content-Type": "text/plain; charset=utf-8"},
+                seed(prefix).read_bytes(), "2026-01-02T00:00:00Z",
+            )  # fmt: skip
+        _archive(tmp_path / "archive")
+    db = tmp_path / "zones.db"
+
+    def snapshot() -> tuple[list, list]:
+        with Store(db) as store:
+            ids = [r[0] for r in store.db.execute("select id from metrics order by id")]
+            facts = store.db.execute("select * from facts order by id").fetchall()
+        return ids, facts
+
+    reprocess(db, tmp_path / "archive", progress=False)
+    first = snapshot()
+    reprocess(db, tmp_path / "archive", progress=False)
+    assert snapshot() == first
+    ids, facts = first
+    assert facts and len(ids) > 20
+    assert all(i.count("-") == 2 for i in ids)  # <document>-<start>-<end>

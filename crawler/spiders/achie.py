@@ -14,4 +14,5 @@ class AchieSpider(ZoneSpider):
     default_base_url = "http://www.achie.org/"
     list_paths = ("news/gxqxw/", "news/zcjd/")
     article_pattern = r"^/news/(?:gxqxw|zcjd)/\d{4}/\d{4}/\d+\.html$"
+    authority = "mirror"  # it reposts other sites' news
     next_xpath = '//*[contains(@class,"pagelist")]//a[normalize-space()="下一页"]/@href'

@@ -23,6 +23,9 @@ from crawler.errors import classify_failure
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import UnchangedPage
 
+# How far a site's word counts when pages disagree on a figure, most authoritative first.
+AUTHORITIES = ("official", "association", "mirror")
+
 
 @dataclass
 class SiteRules:
@@ -33,6 +36,8 @@ class SiteRules:
     `page_template` for list page n >= 2, relative to the first list page, where `{n}` is the page
     number and `{i}` is n - 1 (TRS portals number index_1.html as the second page), bounded by
     `max_pages`. `selectors` (title/date/body, CSS or XPath) are optional; `sitemap` too.
+    `authority` ranks the site's word when pages disagree on a figure: `official` (the zone's or
+    a government's own site), `association`, or `mirror` (a site that reposts others' news).
     """
 
     name: str
@@ -44,8 +49,11 @@ class SiteRules:
     max_pages: int = 50
     selectors: dict[str, str] = field(default_factory=dict)
     sitemap: str | None = None
+    authority: str = "official"
 
     def __post_init__(self) -> None:
+        if self.authority not in AUTHORITIES:
+            raise ValueError(f"{self.name}: authority must be one of {', '.join(AUTHORITIES)}")
         self.base_url = self.base_url.rstrip("/") + "/"
         self.article_re = re.compile(self.article)
 
@@ -75,6 +83,7 @@ class ZoneSpider(scrapy.Spider):
     next_xpath: str | None = None
     page_template: str | None = None
     max_list_pages: int = 50
+    authority: str = "official"
 
     def __init__(self, *args, base_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +103,7 @@ class ZoneSpider(scrapy.Spider):
                 next_xpath=self.next_xpath,
                 page_template=self.page_template,
                 max_pages=self.max_list_pages,
+                authority=self.authority,
             )
         ]
 
@@ -201,6 +211,7 @@ class ZoneSpider(scrapy.Spider):
             spider=self.name,
             list_url=response.meta.get("list_url"),
             selected=self.selected(response, self.rules_of(response)),
+            authority=self.rules_of(response).authority,
             charset_flags=list(response.meta.get("charset_flags", ())),
         )
 

@@ -11,6 +11,7 @@ from crawler.spiders.base import ZoneSpider
 class HnkfqSpider(ZoneSpider):
     name = "hnkfq"
     default_base_url = "http://www.hnkfq.org.cn/"
+    authority = "association"  # the Hunan development-zone association
     list_paths = ("news/list-12.html",)
     article_pattern = r"^/news/show-\d+\.html$"
     next_xpath = '//div[contains(@class,"pages")]//a[normalize-space()="下一页"]/@href'

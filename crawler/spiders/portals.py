@@ -12,6 +12,7 @@ XPath or a page URL template with max pages; title/date/body selectors and a sit
       max_pages: 10
       selectors: {title: h1.title, date: "span.date", body: "div#content"}
       sitemap: sitemap.xml
+      authority: official               # or association, mirror: whose word counts when pages disagree
 
 ZONECRAWL_BASE_URLS[<entry name>] points an entry at another host; the spider argument `site=`
 restricts a run to some entries (comma-separated), and `base_url=` points a single one elsewhere.
@@ -23,10 +24,13 @@ from pathlib import Path
 
 import yaml
 
-from crawler.spiders.base import SiteRules, ZoneSpider
+from crawler.spiders.base import AUTHORITIES, SiteRules, ZoneSpider
 
 BUNDLED_SITES = Path(__file__).resolve().parent.parent / "sites.yaml"
-_KEYS = {"name", "base_url", "lists", "article", "next", "page_template", "max_pages", "selectors", "sitemap"}
+_KEYS = {
+    "name", "base_url", "lists", "article", "next", "page_template", "max_pages", "selectors", "sitemap",
+    "authority",
+}  # fmt: skip
 
 
 class SitesFileError(ValueError):
@@ -53,6 +57,8 @@ def load_sites(path: str | Path | None = None) -> list[dict]:
         unknown = set(entry) - _KEYS
         if unknown:
             raise SitesFileError(f"{path}: {label}: unknown keys {', '.join(sorted(unknown))}")
+        if entry.get("authority", "official") not in AUTHORITIES:
+            raise SitesFileError(f"{path}: {label}: authority must be one of {', '.join(AUTHORITIES)}")
     return entries
 
 
@@ -83,6 +89,7 @@ class PortalSpider(ZoneSpider):
                     max_pages=int(e.get("max_pages", 20)),
                     selectors=dict(e.get("selectors") or {}),
                     sitemap=e.get("sitemap"),
+                    authority=e.get("authority", "official"),
                 )
             )
         return rules

@@ -16,7 +16,7 @@ from extractors.normalise.layout import fix_layout
 from extractors.normalise.markup import CONTROL_CHARS
 from extractors.normalise.pinyin import remove_pinyin
 from extractors.normalise.recurring import SiteProfile, block_key
-from extractors.normalise.script import convert_line, to_simplified
+from extractors.normalise.script import convert_line, to_simplified, unify_variants
 from extractors.normalise.spam import remove_spam
 
 __all__ = ["SiteProfile", "block_key", "normalise", "normalise_line"]
@@ -48,6 +48,9 @@ def normalise(
     text, n = remove_pinyin(text)
     if n:
         flags.append("pinyin_removed")
+    text, n = unify_variants(text)
+    if n:
+        flags.append("variants_unified")
     text, n = to_simplified(text)
     if n:
         flags.append("traditional_converted")

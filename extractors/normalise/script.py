@@ -7,6 +7,7 @@ OpenCC `tw2s` rather than `t2s`: its phrase table reads `帶著`, `接著`, `隨
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -68,6 +69,21 @@ def to_simplified(text: str) -> tuple[str, int]:
     return "\n".join(lines), converted
 
 
+# Variant forms that OpenCC leaves as they are, written by Big5 and Korean encodings or old input
+# methods: `陜西` must read as `陕西` for the place to be recognised.
+_VARIANTS = str.maketrans("陜衞槪靑淸尙値吿", "陕卫概青清尚值告")
+# CJK compatibility ideographs (U+F900-U+FAFF) stand for unified ones; NFKC gives the unified form.
+_COMPATIBILITY = re.compile("[\uf900-\ufaff]")
+
+
+def unify_variants(text: str) -> tuple[str, int]:
+    """The text with variant and compatibility forms of characters replaced by their standard
+    forms, and how many were replaced."""
+    out = text.translate(_VARIANTS)
+    out = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), out)
+    return out, sum(a != b for a, b in zip(text, out)) if out != text else 0
+
+
 def _clearly_traditional(line: str) -> bool:
     t, h = traditional_share(line)
     return h >= MIN_HAN and t >= 2 and t / h >= LINE_SHARE
@@ -75,4 +91,5 @@ def _clearly_traditional(line: str) -> bool:
 
 def convert_line(text: str) -> str:
     """A short line (title, source) converted when it reads as traditional."""
+    text = unify_variants(text)[0]
     return _CONVERTER.convert(text) if is_traditional(text) and not _KANA.search(text) else text
