@@ -53,13 +53,10 @@ _PARK_END = re.compile(r"(?:高新区|开发区|经开区|园区|新区|产业�
 _QUALIFIER = re.compile(r"^(?:国家级|省级|市级|区级|县级)")
 _ACTION_END = re.compile(r"(?:新增|净增|新建|建成|引进|培育|认定|获批|签约|实现|完成)了?$")
 _ZONE_ONLY = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?)(?:国家级?|省级|市级)?(?:高新区|开发区|经开区|新区)")
-# a change of a count, written against a base: 较上年增长3家, 比去年同期增加了72个
-_DELTA = re.compile(
-    r"(?:较|比|与)(?:上年|去年|\d{4}年)?(?:同期)?(?:相比)?(?:增长|增加|减少|下降|净增|增)了?|净增|净减|净增加"
-)
-# An absolute change of a count or amount against an earlier point: 净增312家, 比上年增加182项.
+# An absolute change of a count or amount against an earlier point: 净增312家, 较上年增长3家,
+# 比去年同期增加了72个.
 _NET_CHANGE = re.compile(
-    r"(?:净增加?|净减少?|(?:较|比|与)(?:上年|去年|上一年|年初|上年末|上年底|\d{4}年(?:末|底)?)(?:同期)?(?:相比)?"
+    r"(?:净增加?|净减少?|(?:较|比|与)(?:上年|去年|上一年|年初|上年末|上年底|\d{4}年(?:末|底)?)?(?:同期)?(?:相比)?"
     r"(?:净增加?|净减少?|增加|增长|减少|下降|增|减|多|少)了?)$"
 )
 _SCOPE_START = re.compile(r"^(?:全国|全省|全市|全区|全县)")
@@ -226,7 +223,7 @@ class Classifier:
         if same and _QUALIFIER.fullmatch(name):
             # 新增省级两化融合示范企业4家、市级19家: the list item names only another level
             name += _QUALIFIER.sub("", same[-1].metric, count=1)
-        if same and _DELTA.fullmatch(tail.strip()):
+        if same and _NET_CHANGE.fullmatch(tail.strip()):
             name = same[-1].metric  # 企业6家，较上年增长3家: the change of the count before it
         owned = ind.total_of(clause) if name in _GENERIC else ""
         if owned:
