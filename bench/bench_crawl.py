@@ -45,6 +45,7 @@ FAST = {
     "DOWNLOAD_TIMEOUT": "10",
     "LOG_LEVEL": "WARNING",
     "CLOSESPIDER_TIMEOUT": "170",  # a bound on a run that goes wrong
+    "ZONECRAWL_ALLOW_PRIVATE_ADDRESSES": "True",  # the bench sites are served on 127.0.0.1
 }
 
 

@@ -47,6 +47,7 @@ DEMO_SETTINGS = {
     "DOWNLOAD_TIMEOUT": 10,
     "CLOSESPIDER_TIMEOUT": 300,  # a bound, should a fixture server hang
     "LOG_LEVEL": "INFO",
+    "ZONECRAWL_ALLOW_PRIVATE_ADDRESSES": True,  # the bundled sites are served on 127.0.0.1
 }
 
 # Error kinds a dead site produces (nothing listens on its port).
@@ -66,7 +67,7 @@ def local_only_middlewares() -> dict[str, int]:
     """The project's downloader middlewares with LocalOnlyMiddleware in front of them."""
     from crawler import settings
 
-    return {**settings.DOWNLOADER_MIDDLEWARES, "crawler.demo.LocalOnlyMiddleware": 50}
+    return {**settings.DOWNLOADER_MIDDLEWARES, "crawler.demo.LocalOnlyMiddleware": 40}
 
 
 def shift_ports(sites: LocalSites, first: int) -> None:

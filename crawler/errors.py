@@ -15,6 +15,7 @@ REDIRECT_LOOP = "redirect_loop"
 TOO_LARGE = "too_large"
 ROBOTS = "robots"
 PARSE = "parse"
+REFUSED = "refused"  # off the spider's sites, not http(s), or an internal address
 OTHER = "other"
 
 # Exception class names (Scrapy 2.19 and Twisted) by kind; names, so that a renamed or missing
@@ -43,6 +44,8 @@ def classify_failure(failure: Failure) -> tuple[str, int | None, str]:
         status = exc.response.status
         return f"{HTTP}_{status}", status, f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
+        if type(exc).__name__ == "RefusedRequest":
+            return REFUSED, None, message
         if "robots" in message.lower():
             return ROBOTS, None, message
         if "redirect" in message.lower():

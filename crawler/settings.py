@@ -57,6 +57,7 @@ CLOSESPIDER_TIMEOUT = 6 * 3600
 CLOSESPIDER_ERRORCOUNT = 0
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.safety.SafeRequestMiddleware": 50,  # first: off-site, non-http and internal addresses
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.StoredPageMiddleware": 560,  # after robots (100), before the download
@@ -70,6 +71,8 @@ ZONECRAWL_ARCHIVE = "data/archive"
 ZONECRAWL_RUN_ID = None
 # {spider name: base URL} to point a spider at another host (tests and the demo use 127.0.0.1).
 ZONECRAWL_BASE_URLS: dict[str, str] = {}
+# Only the tests and the demo, whose sites are served on 127.0.0.1, may fetch internal addresses.
+ZONECRAWL_ALLOW_PRIVATE_ADDRESSES = False
 ZONECRAWL_SITES_FILE = None  # YAML of config-driven zone portals; None is the bundled crawler/sites.yaml
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -25,6 +25,7 @@ FAST = {
     "RETRY_BACKOFF_BASE": "0.01",
     "DOWNLOAD_TIMEOUT": "10",
     "LOG_LEVEL": "WARNING",
+    "ZONECRAWL_ALLOW_PRIVATE_ADDRESSES": "True",  # the test sites are served on 127.0.0.1
 }
 
 

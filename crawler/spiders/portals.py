@@ -21,6 +21,7 @@ restricts a run to some entries (comma-separated), and `base_url=` points a sing
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -57,6 +58,8 @@ def load_sites(path: str | Path | None = None) -> list[dict]:
         unknown = set(entry) - _KEYS
         if unknown:
             raise SitesFileError(f"{path}: {label}: unknown keys {', '.join(sorted(unknown))}")
+        if urlsplit(str(entry["base_url"])).scheme not in ("http", "https"):
+            raise SitesFileError(f"{path}: {label}: base_url must be an http(s) address")
         if entry.get("authority", "official") not in AUTHORITIES:
             raise SitesFileError(f"{path}: {label}: authority must be one of {', '.join(AUTHORITIES)}")
     return entries

@@ -1,0 +1,119 @@
+"""A crawl stays on its own sites: redirects and meta refreshes elsewhere, other schemes and
+internal addresses are refused and recorded, never fetched, stored or archived."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import ROOT
+from localcrawl import FAST, query
+
+from crawler.safety import internal_address, refusal, site_key
+
+SITES = {site_key("http://www.cshtz.gov.cn/")}
+
+
+@pytest.mark.parametrize(
+    "url, refused",
+    [
+        ("http://www.cshtz.gov.cn/xwzx/1.html", False),
+        ("https://cshtz.gov.cn/xwzx/1.html", False),  # https and without www: the same site
+        ("http://www.cshtz.gov.cn:8080/xwzx/1.html", True),  # another port is another server
+        ("http://evil.example.com/1.html", True),
+        ("file:///etc/passwd", True),
+        ("ftp://www.cshtz.gov.cn/1.html", True),
+    ],
+)
+def test_only_the_spider_s_sites_over_http(url, refused):
+    assert (refusal(url, SITES) is not None) == refused
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "localhost",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.4",
+        "169.254.169.254",
+        "[::1]",
+        "0.0.0.0",
+    ],
+)
+def test_internal_addresses(host):
+    assert internal_address(host)
+    assert refusal(f"http://{host}/x.html", set()) is not None
+    assert refusal(f"http://{host}/x.html", set(), allow_private=True) is None
+
+
+def test_public_addresses_and_names_pass():
+    assert not internal_address("8.8.8.8") and not internal_address("www.cshtz.gov.cn")
+
+
+ARTICLE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><p>{t}。2022年，园区实现营业收入100亿元。</p></body></html>"
+
+
+def _server(pages: dict[str, tuple[int, dict, str]], hits: list[str]) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            status, headers, body = pages.get(self.path, (404, {}, "not found"))
+            data = body.encode("utf-8")
+            self.send_response(status)
+            for k, v in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.slow
+def test_redirects_and_meta_refresh_off_the_site_are_refused(tmp_path):
+    inner_hits: list[str] = []
+    inner = _server(
+        {f"/secret{n}.html": (200, {}, ARTICLE.format(t="内部页面")) for n in (1, 2, 3)}, inner_hits
+    )
+    elsewhere = f"http://127.0.0.1:{inner.server_address[1]}/secret{{}}.html"
+    links = "".join(f'<a href="/news/{n}.html">{n}</a>' for n in (1, 2, 3, 4))
+    pages = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, ""),
+        "/news/list.html": (200, {}, f"<html><body>{links}</body></html>"),
+        "/news/1.html": (302, {"Location": elsewhere.format(1)}, ""),
+        "/news/2.html": (301, {"Location": elsewhere.format(2)}, ""),
+        "/news/3.html": (200, {}, f'<meta http-equiv="refresh" content="0;url={elsewhere.format(3)}">'),
+        "/news/4.html": (200, {}, ARTICLE.format(t="长沙高新区新闻")),
+    }
+    outer_hits: list[str] = []
+    outer = _server(pages, outer_hits)
+    base = f"http://127.0.0.1:{outer.server_address[1]}/"
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(
+        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
+    )
+    db, archive = tmp_path / "zones.db", tmp_path / "archive"
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
+    cmd += ["--archive", str(archive)]
+    for k, v in FAST.items():
+        cmd += ["-s", f"{k}={v}"]
+    try:
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        inner.shutdown()
+        outer.shutdown()
+    assert inner_hits == []  # the internal page was never asked for
+    urls = [u for (u,) in query(db, "select url from documents")]
+    assert urls == [base + "news/4.html"]
+    refused = query(db, "select url from errors where kind = 'refused' order by url")
+    assert [u for (u,) in refused] == [base + f"news/{n}.html" for n in (1, 2, 3)]
