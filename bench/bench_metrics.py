@@ -66,9 +66,37 @@ def run(min_mb: float = 5.0, repeats: int = 3) -> dict:
     return {"name": "metrics", "mb": mb, "seconds": best, "mb_per_s": mb / best, "records": n}
 
 
+def dense(mb: float, seed: int = 0) -> str:
+    """Pathological text: figures clause after clause and never a sentence end (a flattened table,
+    a page of numbers), the shape that made the cost of a page grow with its square."""
+    rng = random.Random(seed)
+    parts, size = [], 0
+    while size < mb * 1e6:
+        part = (
+            f"园区高新技术企业增长{rng.randint(1, 99999)}家、营业收入达到{rng.randint(1, 9999)}亿元，"
+            "同比增长百分之十二点五，"
+        )
+        parts.append(part)
+        size += len(part.encode("utf-8"))
+    return "".join(parts)
+
+
+def pathological(sizes: tuple[float, ...] = (0.25, 1.0, 4.0)) -> list[tuple[float, float]]:
+    """Seconds per MB of dense text without sentence ends, at each size: flat means linear."""
+    out = []
+    for mb in sizes:
+        doc = Document(doc="dense", date="2022-12-22", body=dense(mb))
+        t0 = time.perf_counter()
+        extract_metrics(doc)
+        out.append((mb, (time.perf_counter() - t0) / mb))
+    return out
+
+
 def main() -> None:
     r = run(float(sys.argv[1]) if len(sys.argv) > 1 else 5.0)
     print(f"metrics: {r['mb_per_s']:.1f} MB/s over {r['mb']:.1f} MB ({r['records']} records)")
+    cost = ", ".join(f"{mb:g} MB {s:.2f} s/MB" for mb, s in pathological())
+    print(f"metrics on dense text without sentence ends: {cost} (target <= 2 s/MB, flat)")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ _WRITTEN_UNITS = frozenset(
     | {"个百分点", "百分点", "位", "位次", "个位次", "名", "平方千米"}
 )
 _SENTENCE_END = re.compile("[。!?！？]")
+# The longest stretch read as one sentence; longer runs are cut at clause marks (see _clause_window).
+MAX_SENTENCE = 600
+_CLAUSE_MARKS = "；;，,"
 _OPEN_QUOTES = "“\"'‘「『《"
 _NUMERAL_NEXT = set("一二三四五六七八九十两")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -93,13 +96,27 @@ class SentenceSplitter:
         self._dates: dict[int, _Spans] = {}
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        start = self.lines.rfind("\n", 0, pos) + 1
-        end = self.lines.find("\n", pos)
+        lo = max(0, pos - MAX_SENTENCE)
+        start = self.lines.rfind("\n", lo, pos) + 1 or lo
+        end = self.lines.find("\n", pos, pos + MAX_SENTENCE)
         if end < 0:
-            end = len(self.body)
+            end = min(len(self.body), pos + MAX_SENTENCE)
         elif self.body[end] != "\n":
             end += 1  # the sentence keeps its 。
+        if end - start > MAX_SENTENCE:
+            start, end = self._clause_window(pos, start, end)
         return start, end
+
+    def _clause_window(self, pos: int, start: int, end: int) -> tuple[int, int]:
+        """A run of text without sentence ends (a table flattened, a page of numbers) is read in
+        windows cut at clause marks around POS, so that the cost of a page stays linear in its length."""
+        half = MAX_SENTENCE // 2
+        left = self.body[max(start, pos - half) : pos]
+        cut = max(left.rfind(c) for c in _CLAUSE_MARKS)
+        new_start = pos - len(left) + cut + 1 if cut >= 0 else pos - len(left)
+        right = self.body[pos : min(end, pos + half)]
+        cuts = [i for i in (right.find(c) for c in _CLAUSE_MARKS) if i >= 0]
+        return new_start, pos + (min(cuts) + 1 if cuts else len(right))
 
     def in_date(self, q: Quantity, start: int, end: int) -> bool:
         """Whether a figure without a unit lies in a date or year (`2021.12`, `〔2020〕`).

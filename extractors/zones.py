@@ -110,6 +110,8 @@ _NAME_THEN_LIST = re.compile(r"[\u4e00-\u9fff]{1,8}等")
 # A count right after a group names the group as what is counted: 国家高新区8家, 省级高新区38个
 _COUNT_AFTER = re.compile(r"(?:共|有|达|近|约|超|逾)?[\d０-９一二三四五六七八九十两百]+(?:\.\d+)?\s*[家个所]")
 _SENTENCE_ENDS = "。！？!?\n"
+_SENTENCE_WINDOW = 600
+_LOOK_BACK = 200  # mentions a figure's subject is looked for among, at most
 _ZONE_TAIL = re.compile(r"(?:高新区|开发区|园区|示范区)$")  # what a count of zones counts
 
 
@@ -361,6 +363,11 @@ class SubjectContext:
         everything = find_mentions(body)
         self.mentions = [m for m in everything if not in_title_of_work(body, m.start)]
         self.starts = [m.start for m in self.mentions]
+        self._newlines = [m.start() for m in re.finditer("\n", body)]
+        # for each mention, the index of the last zone named at or before it (-1: none yet)
+        self._last_zone: list[int] = []
+        for i, m in enumerate(self.mentions):
+            self._last_zone.append(i if m.kind == "zone" else self._last_zone[-1] if i else -1)
         self.home, self.province, self.city = self._home(everything, title or "", source or "")
         self._provincial = bool(
             self.province and self.home and self.home.kind == "group" and self.home.scope != "national"
@@ -466,11 +473,14 @@ class SubjectContext:
             return "经开区", None
         return ("高新区" if self._about_a_zone else None), None
 
+    def _paragraph_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self._newlines, pos) - 1
+        return self._newlines[i] + 1 if i >= 0 else 0
+
     def _zone_before(self, pos: int) -> Mention | None:
         i = bisect.bisect_left(self.starts, pos) - 1
-        while i >= 0 and self.mentions[i].kind != "zone":
-            i -= 1
-        return self.mentions[i] if i >= 0 else None
+        j = self._last_zone[i] if i >= 0 else -1
+        return self.mentions[j] if j >= 0 else None
 
     def _subject_like(self, m: Mention, figure: int | None) -> bool:
         """Whether mention M is a subject rather than an object, a place (在高新区), an example
@@ -553,8 +563,9 @@ class SubjectContext:
                 return ("国家高新区" if name == "全国" else f"{name}高新区"), None
         if subject is not None and zone_id is None and subject not in self._zone_names:
             return subject, zone_id  # already a group or a region
-        paragraph = self.body.rfind("\n", 0, pos) + 1
-        while i >= 0 and self.mentions[i].start >= paragraph:
+        paragraph = self._paragraph_start(pos)
+        last = max(-1, i - _LOOK_BACK)
+        while i > last and self.mentions[i].start >= paragraph:
             m = self.mentions[i]
             # any group but another figure's counted noun tells which set the zones belong to
             if m.kind == "group" and not _COUNT_AFTER.match(self.body, m.end):
@@ -569,9 +580,11 @@ class SubjectContext:
     def _subject_at(self, pos: int) -> tuple[str | None, str | None]:
         body = self.body
         sentence = _sentence_start(body, pos)
-        paragraph = body.rfind("\n", 0, pos) + 1
+        paragraph = self._paragraph_start(pos)
         i = bisect.bisect_left(self.starts, pos) - 1
-        while i >= 0 and self.mentions[i].start >= paragraph:
+        # (a paragraph that runs on for pages is looked back into only so far: a linear cost)
+        last = max(-1, i - _LOOK_BACK)
+        while i > last and self.mentions[i].start >= paragraph:
             m = self.mentions[i]
             if m.end <= pos and self._subject_like(m, pos if m.start >= sentence else None):
                 return self.resolve(m)
@@ -590,5 +603,8 @@ def _group_of_zones(m: Mention) -> bool:
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    """Where the sentence holding POS begins."""
-    return max(text.rfind(c, 0, pos) for c in _SENTENCE_ENDS) + 1
+    """Where the sentence holding POS begins (at most _SENTENCE_WINDOW characters back: text that
+    runs on without a sentence end is read in windows, so a page costs time linear in its length)."""
+    lo = max(0, pos - _SENTENCE_WINDOW)
+    found = max(text.rfind(c, lo, pos) for c in _SENTENCE_ENDS)
+    return found + 1 if found >= 0 else lo

@@ -612,3 +612,15 @@ def test_new_money_is_not_the_total_beside_it():
 
 def test_a_counted_noun_is_not_cut_inside_a_word():
     assert one("我市200个工业经济新增长点项目发展良好。")["metric"] == "工业经济新增长点项目"
+
+
+def test_text_without_sentence_ends_is_read_in_bounded_windows():
+    """A flattened table or a page of numbers: every figure is read, each with a sentence of bounded
+    length around it (what keeps the cost of a page linear in its length)."""
+    from extractors.figures import MAX_SENTENCE
+
+    body = "".join(f"园区高新技术企业增长{n}家，营业收入达到{n}亿元，" for n in range(1000, 1400))
+    rows = metrics(body)
+    counts = {r["value"] for r in rows if r["unit"] == "家"}
+    assert counts == set(range(1000, 1400))
+    assert all(len(r["sentence"]) <= MAX_SENTENCE and r["text"] in r["sentence"] for r in rows)
