@@ -83,6 +83,26 @@ def _header(headers: Mapping[str, object] | None, name: str) -> str | None:
     return None
 
 
+@contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[None]:
+    """A write transaction that takes the write lock at its start (BEGIN IMMEDIATE), so that a
+    process waits its turn (busy timeout) instead of failing with "database is locked" when another
+    writer committed between its first read and its first write. Nested, it is a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
 # Migrations: append only; each one takes the database and leaves it one step newer.
 
 
@@ -210,7 +230,7 @@ def migrate(db: sqlite_utils.Database, migrations: list[Callable] | None = None)
         if name in done:
             continue
         step(db)
-        with db.atomic():
+        with writing(db):
             db["_migrations"].insert({"name": name, "applied": now()})
         applied.append(name)
     return applied
@@ -268,7 +288,7 @@ class Store:
 
     def refresh_facts(self) -> int:
         """Rebuild the whole facts table from the metrics; returns its number of rows."""
-        with self.db.atomic():
+        with writing(self.db):
             return facts.refresh(self.db)
 
     # Zones
@@ -280,7 +300,7 @@ class Store:
         stored = {r["id"]: r for r in self.db["zones"].rows}
         rows = [r for r in rows if any(stored.get(r["id"], {}).get(k) != v for k, v in r.items())]
         if rows:
-            with self.db.atomic():
+            with writing(self.db):
                 self.db["zones"].upsert_all(rows, pk="id", alter=True)
         return self.db["zones"].count
 
@@ -318,7 +338,7 @@ class Store:
         key = canonical_url(url)
         old = self.db.execute("select document_id from pages where url = ?", [key]).fetchone()
         doc_id = old[0] if old else None
-        with self.db.atomic():
+        with writing(self.db):
             if status == 304 and old:
                 self.db.execute(
                     "update pages set fetched_at = ?, status = ? where url = ?", [fetched_at, status, key]
@@ -408,7 +428,7 @@ class Store:
         keys = sorted({k for k in map(block_key, body.splitlines()) if len(k) >= MIN_KEY})
         page = hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()
         rows = [{"site": site, "key": k, "url": canonical_url(url), "page": page} for k in keys]
-        with self.db.atomic():
+        with writing(self.db):
             self.db["site_blocks"].insert_all(rows, pk=("site", "key", "url"), ignore=True)
         return keys
 
@@ -435,7 +455,7 @@ class Store:
 
     def start_run(self, spiders: list[str], settings: dict) -> int:
         """Open a crawl run; its id goes on every page and error of the run."""
-        with self.db.atomic():
+        with writing(self.db):
             table = self.db["runs"].insert(
                 {
                     "started": now(),
@@ -453,7 +473,7 @@ class Store:
         self, run_id: int, url: str | None, kind: str, message: str, spider: str | None = None
     ) -> None:
         """Keep a failed fetch or parse (kind: dns, timeout, http_500, redirect_loop, too_large, robots, parse)."""
-        with self.db.atomic():
+        with writing(self.db):
             self.db["errors"].insert(
                 {
                     "run_id": run_id,
@@ -470,7 +490,7 @@ class Store:
         errors = self.db.execute("select count(*) from errors where run_id = ?", [run_id]).fetchone()[0]
         pages = stats.get("pages", stats.get("response_received_count", 0))
         items = stats.get("items", stats.get("item_scraped_count", 0))
-        with self.db.atomic():
+        with writing(self.db):
             self.db["runs"].update(
                 run_id,
                 {
