@@ -452,91 +452,73 @@ def _read_number(m: re.Match, text: str) -> tuple[float, int, bool, float | None
     return value, m.start("cn") + k, approx, high, scale, True
 
 
-@dataclass(slots=True)
-class _Reading:
-    """A quantity while it is read: the number first, then what its tail says of it."""
-
-    value: float
-    num_end: int  # where the number ends and its tail (multiplier, unit, 以上…) begins
-    high: float | None = None
-    approx: bool = False
-    scale: float = 1.0
-    chinese: bool = False
-    fraction: bool = False
-    percent: bool = False
-    unit: str = ""
-    keep_unit: bool = True
-    bound: str | None = None
-
-
 def _read(m: re.Match, text: str, units: Collection[str] | None) -> tuple[Quantity | None, int]:
     """The quantity the match M starts, and where scanning goes on; units: as in find_figures.
 
-    Read in steps: the number (_read_value), its tail (_TAIL), whether a figure was asked for, the
-    approximate middle (`余`, `多`), the unit and its special forms (_read_unit),
-    the bounds and approximations around it (_read_bounds)."""
+    Read in steps: the number, its tail (余/多 and a multiplier, the unit, 以上…), whether
+    find_figures wants it, the unit's special forms, a unit that is no unit, the bound words."""
     start = m.start()
-    r = _read_value(m, text)
+    r = _read_plain(m, text) if m["ne"] is not None else _read_ratio_words(m)
     if r is None:
         return None, m.end()
-    t = m if r.num_end == m.start("t") else _TAIL.match(text, r.num_end)
-    r.unit = t["unit"] or ""
-    # find_figures: a bare number (no multiplier, ordinal, percent, fraction, wanted unit or range)
-    # is skipped unread
+    value, num_end, high, approx, scale, chinese, fraction, percent = r
+    t = m if num_end == m.start("t") else _TAIL.match(text, num_end)
+    unit = t["unit"] or ""
     if units is not None and not (
-        r.scale != 1.0
-        or m["ord"]
-        or r.percent
-        or r.fraction
-        or t["mult2"]
-        or (r.unit and (r.unit in units or r.unit in _RATIO_UNITS))
-        or _before_range(text, r.num_end)
-        or _before_range(text, t.end())
+        scale != 1.0 or m["ord"] or percent or fraction or _figure_tail(t, unit, units, text, num_end)
     ):
-        return None, max(r.num_end, start + 1)
+        return None, max(num_end, start + 1)  # find_figures: a bare number, skipped unread
     if t["mid"]:
-        r.approx = True
-        if t["mult2"]:  # 十余万, 300多亿元
-            s = _mult_value(t["mult2"])
-            r.value, r.scale = r.value * s, r.scale * s
-            r.high = None if r.high is None else r.high * s
-    end, is_number = _read_unit(m, t, text, r)
-    if is_number:
-        end, is_number = _read_bounds(m, t, text, r, end)
-    if not is_number:
-        return None, end  # a word, not a number (一是, 零部件, 一成不变): go on after it
-    if not abs(r.value) < _MAX_VALUE or (r.high is not None and not abs(r.high) < _MAX_VALUE):
+        value, high, scale, approx = _read_mid(t["mult2"], value, high, scale)
+    end = t.end()
+    keep_unit = True
+    if fraction or percent:
+        keep_unit = percent and unit in ("%", "")  # 三分之一家: a unit after a fraction is the noun's
+        unit = "%" if percent else ""
+    elif m["cn"] is not None and num_end - m.start("cn") == 1 and _numeral_is_word(m, t, text, num_end, unit):
+        return None, num_end  # 大陆, 一是, 四川, 零部件: a word, not a number
+    elif unit in _UNIT_FORMS or unit[-1:] == "点":
+        exact = scale == 1.0 and high is None  # only a number with no multiplier or range is 九成
+        value, unit, keep_unit, end = _read_unit_form(m, t, text, value, unit, exact, chinese)
+    if m["cur"] and not unit:
+        unit = _CURRENCY_SIGNS[m["cur"]]
+    post = t["post"]
+    if not keep_unit and t["unit"]:
+        post, end = None, t.start("unit")  # the unit is not one: the quantity ends before it
+        if not fraction and not percent:
+            unit = ""
+            if m["cn"] is not None and end - m.start("cn") == 1 and _lone_word(m, t, text, end):
+                return None, end  # 一成不变: 成 is part of the word
+    approx = approx or high is not None  # a range is approximate
+    bound = None
+    if post or m["pre"]:
+        bound, approx = _read_bound_words(m["pre"], post, approx)
+    if not abs(value) < _MAX_VALUE or (high is not None and not abs(high) < _MAX_VALUE):
         return None, end  # 8e55, 1万亿亿: no amount is this large; an identifier or garbage
     while end > start and text[end - 1] in " \t":
         end -= 1
-    unit = _UNIT_FIX.get(r.unit, r.unit)
     q = Quantity(
-        float(r.value), unit, text[start:end], start, end, r.high, r.approx, r.bound, r.scale,
-        bool(m["ord"]), r.fraction, r.chinese,
+        float(value), _UNIT_FIX.get(unit, unit), text[start:end], start, end, high, approx, bound, scale,
+        bool(m["ord"]), fraction, chinese,
     )  # fmt: skip
     return q, max(end, start + 1)
 
 
-def _read_value(m: re.Match, text: str) -> _Reading | None:
-    """The number of the match: a 百分之 percent, a 千分之 or 1/2 fraction, or a plain number."""
+# The number a step reads: (value, where the number ends and its tail begins, high end of a range,
+# approx, scale, chinese, fraction, percent).
+_Number = tuple[float, int, float | None, bool, float, bool, bool, bool]
+
+
+def _read_ratio_words(m: re.Match) -> _Number | None:
+    """The number of a match outside the plain-number branch: 百分之…, 千分之…, 1/2."""
     if m["ppct"] is not None:
         return _read_percent_words(m)
-    if m["den1"] is not None:  # 千分之六
-        num = _number(m["fnum1"])
-        if num is None:
-            return None
-        value = num[0] / _BIG.get(m["den1"], 1000) * (-1 if m["fneg1"] else 1)
-        return _Reading(value, m.start("t"), chinese=True, fraction=True)
-    if m["fa"] is not None:  # 1/2
-        den_v, num_v = float(m["fb"]), float(m["fa"])
-        if not den_v:
-            return None
-        value = (float(m["swhole"]) if m["swhole"] else 0.0) + num_v / den_v
-        return _Reading(-value if m["sneg"] else value, m.start("t"), fraction=True)
-    return _read_plain(m, text)
+    if m["den1"] is not None:
+        return _read_per_mille_words(m)
+    return _read_slash_fraction(m)
 
 
-def _read_percent_words(m: re.Match) -> _Reading | None:
+def _read_percent_words(m: re.Match) -> _Number | None:
     """百分之十二点五, 负百分之三, 百分之3k: the number after 百分之, as a percent."""
     p = m["pnum"] if m["pnum"] is not None else m["pnum2"]
     r = _read_cn(p) if _is_cjk(p[0]) and p not in "百佰" else None
@@ -553,128 +535,163 @@ def _read_percent_words(m: re.Match) -> _Reading | None:
     if (m["pneg"] is not None) != (m["pneg0"] is not None):
         value = -value
         high = None if high is None else -high
-    return _Reading(value, m.start("t"), high, approx, chinese=_is_cjk(p[0]), percent=True)
+    return value, m.start("t"), high, approx, 1.0, _is_cjk(p[0]), False, True
 
 
-def _read_plain(m: re.Match, text: str) -> _Reading | None:
-    """A number in digits or numerals, with its multiplier; a 五分之一 fraction written after it."""
+def _read_per_mille_words(m: re.Match) -> _Number | None:
+    """千分之六, 万分之三: a fraction over a thousand or ten thousand, as its ratio."""
+    num = _number(m["fnum1"])
+    if num is None:
+        return None
+    value = num[0] / _BIG.get(m["den1"], 1000) * (-1 if m["fneg1"] else 1)
+    return value, m.start("t"), None, False, 1.0, True, True, False
+
+
+def _read_slash_fraction(m: re.Match) -> _Number | None:
+    """1/2, -3/2, 1又1/5: a fraction in digits, as its ratio; None for a zero denominator."""
+    den_v, num_v = float(m["fb"]), float(m["fa"])
+    if not den_v:
+        return None
+    value = (float(m["swhole"]) if m["swhole"] else 0.0) + num_v / den_v
+    return -value if m["sneg"] else value, m.start("t"), None, False, 1.0, False, True, False
+
+
+def _read_plain(m: re.Match, text: str) -> _Number | None:
+    """A number in digits or numerals with its multiplier and sign; a 五分之一 fraction after it."""
     n = _read_number(m, text)
     if n is None:
         return None
     value, end, approx, high, scale, chinese = n
-    if chinese and m.start() and text[m.start() - 1] in "数几" and m["cn"][0] == "十":
+    start = m.start()
+    if chinese and start and text[start - 1] in "数几" and m["cn"][0] == "十":
         approx = True  # 数十家, 几十万: tens of
-    r = _Reading(value, m.start("t"), high, approx, scale, chinese)
+    fraction = False
     if m["fnum"] is not None and end == m.start("ne") and high is None:
         # 五分之一, 三又五分之一, 一百万又五十万分之二十五, 负3分之负157
         den = (value, chinese) if m["den2"] is None else _number(m["den2"])
         num = _number(m["fnum"])
         if not den or not den[0] or num is None:
             return None
-        r.value = (0.0 if m["den2"] is None else value) + num[0] / den[0]
-        r.chinese, r.fraction, r.scale, r.approx = den[1], True, 1.0, False
+        value = (0.0 if m["den2"] is None else value) + num[0] / den[0]
+        chinese, fraction, scale, approx = den[1], True, 1.0, False
         if m["fneg"]:
-            r.value = -r.value
-    else:
-        r.num_end = end
+            value = -value
+        end = m.start("t")
     if m["neg"]:
-        r.value = -r.value
-        r.high = None if r.high is None else -r.high
-    return r
+        value = -value
+        high = None if high is None else -high
+    return value, end, high, approx, scale, chinese, fraction, False
 
 
-def _read_unit(m: re.Match, t: re.Match, text: str, r: _Reading) -> tuple[int, bool]:
-    """The unit in its base form (九成 = 90%, 2‰ = 0.2%, 百分点, 三千三百八十元五角八分, ¥), and where
-    the quantity ends; False, with where to go on, when the numeral is part of a word (零部件, 一是)."""
+def _figure_tail(t: re.Match, unit: str, units: Collection[str], text: str, num_end: int) -> bool:
+    """Whether the tail makes a plain number a figure: 300多亿, a wanted unit, a range after it."""
+    return bool(
+        t["mult2"]
+        or (unit and (unit in units or unit in _RATIO_UNITS))
+        or _before_range(text, num_end)
+        or _before_range(text, t.end())
+    )
+
+
+def _read_mid(
+    mult: str | None, value: float, high: float | None, scale: float
+) -> tuple[float, float | None, float, bool]:
+    """余/多/几/来 make a number approximate; a multiplier after them scales it (十余万, 300多亿元)."""
+    if not mult:
+        return value, high, scale, True
+    s = _mult_value(mult)
+    return value * s, None if high is None else high * s, scale * s, True
+
+
+def _numeral_is_word(m: re.Match, t: re.Match, text: str, num_end: int, unit: str) -> bool:
+    """Whether a lone numeral is part of a word: 大陆, 一是, 四川, 一看, 两岸; 零部件 (零 counts time)."""
+    if not unit and _lone_word(m, t, text, num_end):
+        return True
+    return text[num_end - 1] in _ZEROS and unit not in _ZERO_UNITS
+
+
+# Units read in a form of their own: 九成, 八五折, 2‰, 百分点, 三元五角, 十二块五.
+_UNIT_FORMS = frozenset("成折‰元块圆")
+
+
+def _read_unit_form(
+    m: re.Match, t: re.Match, text: str, value: float, unit: str, exact: bool, chinese: bool
+) -> tuple[float, str, bool, int]:
+    """成/折 and ‰ as percents, 百分点 in one form, 角/分 after 元: (value, unit, keep_unit, end)."""
+    if unit in ("成", "折"):
+        return _read_cheng_zhe(m, t, text, value, unit, exact, chinese)
     end = t.end()
-    if r.fraction or r.percent:
-        r.keep_unit = r.percent and r.unit in ("%", "")  # 三分之一家: a unit after a fraction is the noun's
-        r.unit = "%" if r.percent else ""
-    elif m["cn"] is not None and r.num_end - m.start("cn") == 1:
-        if not r.unit and _lone_word(m, t, text, r.num_end):
-            return r.num_end, False  # 大陆, 一是, 四川, 一看, 两岸: a word, not a number
-        if text[r.num_end - 1] in _ZEROS and r.unit not in _ZERO_UNITS:
-            return r.num_end, False  # 零部件, 零件: 零 counts only time (零年零月)
-    if r.unit in ("成", "折"):
-        end = _read_cheng_zhe(m, t, text, r, end)
-    elif r.unit == "‰":
-        r.value, r.unit = r.value / 10, "%"
-    elif r.unit and r.unit != "%" and r.unit[-1] == "点":
-        r.unit = "个百分点"  # 百分点, 个 百 分 点
-    elif r.unit in ("元", "块", "圆") and end < len(text) and (text[end] in _D or "1" <= text[end] <= "9"):
-        end = _read_jiao_fen(r, text, end)
-    if m["cur"] and not r.unit:
-        r.unit = _CURRENCY_SIGNS[m["cur"]]
-    return end, True
+    if unit == "‰":
+        return value / 10, "%", True, end
+    if unit[-1] == "点":
+        return value, "个百分点", True, end  # 百分点, 个 百 分 点
+    if end < len(text) and (text[end] in _D or "1" <= text[end] <= "9"):
+        value, end = _read_jiao_fen(text, value, unit, end)
+    return value, unit, True, end
 
 
-def _read_cheng_zhe(m: re.Match, t: re.Match, text: str, r: _Reading, end: int) -> int:
+def _read_cheng_zhe(
+    m: re.Match, t: re.Match, text: str, v: float, unit: str, exact: bool, chinese: bool
+) -> tuple[float, str, bool, int]:
     """九成 = 90%, 七成六 = 76%, 三成半 = 35%, 八五折 = 85%; other 成 and 折 are no unit (一波三折)."""
+    end = t.end()
     after = t.end("unit")
     nxt = text[after] if after < len(text) else ""
-    bad_next = _CHENG_NEXT if r.unit == "成" else _ZHE_NEXT
-    v = r.value
-    if t["mid"] or nxt in bad_next or r.scale != 1.0 or r.high is not None:
-        r.keep_unit = False
-    elif r.unit == "折" and r.chinese and not _discount(text, m.start("cn"), nxt):
-        r.keep_unit = False  # 一波三折
-    elif 0 < v < 10 or (r.unit == "成" and v == 10):
-        r.value, r.unit = v * 10, "%"  # 九成 = 90%, 9.5成 = 95%
+    if t["mid"] or nxt in (_CHENG_NEXT if unit == "成" else _ZHE_NEXT) or not exact:
+        return v, unit, False, end
+    if unit == "折" and chinese and not _discount(text, m.start("cn"), nxt):
+        return v, unit, False, end  # 一波三折
+    if 0 < v < 10 or (unit == "成" and v == 10):
+        value = v * 10  # 九成 = 90%, 9.5成 = 95%
         extra = _CHENG_EXTRA.match(text, after)
         if extra and v == int(v) and v < 10:
-            r.value += 5 if extra[1] == "半" else _digit(extra[1])
+            value += 5 if extra[1] == "半" else _digit(extra[1])
             end = extra.end()  # 七成六 = 76%, 三成半 = 35%
-    elif r.unit == "折" and 10 < v < 100 and v == int(v):
-        r.value, r.unit = v, "%"  # 八五折 = 85%
-    else:
-        r.keep_unit = False
-    return end
+        return value, "%", True, end
+    if unit == "折" and 10 < v < 100 and v == int(v):
+        return v, "%", True, end  # 八五折 = 85%
+    return v, unit, False, end
 
 
-def _read_jiao_fen(r: _Reading, text: str, end: int) -> int:
-    """The 角 and 分 after 元 (三千三百八十元五角八分), the tenths after 块 (十二块五)."""
+def _read_jiao_fen(text: str, value: float, unit: str, end: int) -> tuple[float, int]:
+    """The 角 and 分 after 元 (三千三百八十元五角八分), the tenths after 块 (十二块五): (value, end)."""
     sub = _SUBUNITS.match(text, end)
     if sub.end() > end:
         jiao = _digit(sub[1]) if sub[1] else 0
         fen = _digit(sub[2]) if sub[2] else 0
-        r.value += (jiao * 10 + fen) / 100
-        return sub.end()
-    if r.unit == "块":
+        return value + (jiao * 10 + fen) / 100, sub.end()
+    if unit == "块":
         extra = _KUAI_EXTRA.match(text, end)
         if extra:
-            r.value += _digit(extra[1]) / 10  # 十二块五 = 12.5
-            return end + 1
-    return end
+            return value + _digit(extra[1]) / 10, end + 1  # 十二块五 = 12.5
+    return value, end
 
 
-def _read_bounds(m: re.Match, t: re.Match, text: str, r: _Reading, end: int) -> tuple[int, bool]:
-    """以上/以下/左右 after the quantity, 约/超过/不足 before it, a range's approximation; and where
-    the quantity ends when its unit was not one (False where the numeral is a word: 一成不变)."""
-    if not r.keep_unit and t["unit"]:
-        end = t.start("unit")
-        if not r.fraction and not r.percent:
-            r.unit = ""
-            if m["cn"] is not None and end - m.start("cn") == 1 and _lone_word(m, t, text, end):
-                return end, False  # 一成不变: 成 is part of the word
-    else:
-        post = t["post"]
-        if post in ("以上", "及以上"):
-            r.bound = "min"
-        elif post in ("以下", "以内"):
-            r.bound = "max"
-        elif post in ("左右", "上下", "有余"):
-            r.approx = True
-    pre = m["pre"]
+# The words after a quantity: its bound, or "" for the words of approximation (之多 is neither).
+_POST_WORDS = {
+    "以上": "min",
+    "及以上": "min",
+    "以下": "max",
+    "以内": "max",
+    "左右": "",
+    "上下": "",
+    "有余": "",
+}
+
+
+def _read_bound_words(pre: str | None, post: str | None, approx: bool) -> tuple[str | None, bool]:
+    """以上/以下/左右 after the quantity and 约/超过/不足 before it: (bound, approx)."""
+    bound = _POST_WORDS.get(post)
+    if bound == "":
+        bound, approx = None, True
     if pre:
         if pre in _APPROX_PRE:
-            r.approx = True
+            approx = True
         elif pre in _MIN_PRE:
-            r.bound = "min"
+            bound = "min"
         else:
-            r.bound = "max"
-    if r.high is not None:
-        r.approx = True
-    return end, True
+            bound = "max"
+    return bound, approx
 
 
 def _digit(c: str) -> int:
