@@ -51,7 +51,7 @@ _LEAD = re.compile(
 )
 ZONE_WORD = re.compile(r"高新区|开发区|经开区|自创区|自贸区|示范区")
 # Level qualifiers a column name leaves out: 省级及以上研发平台 -> 研发平台.
-_LEVEL = re.compile(r"(?:国家|省|市|县|区)级?(?:及|和)?以上")
+LEVEL_FLOOR = re.compile(r"(?:国家|省|市|县|区)级?(?:及|和)?以上")
 # Words that end the indicator after a count: 6家国家级科技企业孵化器均落户于高新区.
 # Single characters stop only where they are not part of a common noun (公共, 居民, 在建, 行为).
 _RIGHT_STOP = re.compile(
@@ -141,7 +141,7 @@ def clean_name(s: str) -> str:
         s = _strip_lead(s[ends[-1] :])
     # 国家高新区内高新技术企业数量 -> 高新技术企业数量 (but 内资企业 keeps its 内)
     s = _INSIDE.sub("", s) if len(s) > 2 else s
-    s = _LEVEL.sub("", s) if _LEVEL.search(s) and len(_LEVEL.sub("", s)) >= 2 else s
+    s = LEVEL_FLOOR.sub("", s) if LEVEL_FLOOR.search(s) and len(LEVEL_FLOOR.sub("", s)) >= 2 else s
     s = _strip_trail(s)
     head, _, tail = s.rpartition("的")
     if head and len(tail) >= 2:
@@ -205,7 +205,7 @@ def right_name(right: str, org: bool = False) -> str:
     """The counted noun after a figure's unit (`国家及省级高新区,` -> `国家及省级高新区`); ORG for a
     count of organisations (家), which ends at its last organisation noun."""
     right = tidy(right.lstrip())
-    right = _LEVEL.sub("", right) if right[:12].find("以上") >= 0 else right
+    right = LEVEL_FLOOR.sub("", right) if right[:12].find("以上") >= 0 else right
     m = _RIGHT_NP.match(right)
     if not m or ("的" not in m.group() and _VERB_START.match(right)):
         return ""  # a predicate follows (111人次增至…); 具备条件的国家高新区 is a noun with its clause

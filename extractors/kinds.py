@@ -76,9 +76,6 @@ _COMPARED = re.compile(r"(?:高于|低于|快于|慢于|领先|落后|超出)[^�
 _INCENTIVE_BEFORE = re.compile(r"(?:给予|最高)(?:不超过)?$")
 _INCENTIVE_AFTER = re.compile(r"(?:的)?(?:给予|奖励|补助|补贴|资助|奖补)")
 _QUALIFIES = re.compile(r"的?(?!同比|增长|下降|占|比|较|为|是|左右)[\u4e00-\u9fff]")
-_NEW_LEVEL = re.compile(
-    r"(?:增|增加|增长|提高|提升|上升|升|扩大|下降|降|减少|缩小|跃升|攀升)(?:到|至)(?:\d{4}年(?:的)?)?|达到"
-)
 _IN_WHOLE = re.compile(r"在[\u4e00-\u9fff]{1,12}中的?(?:占比|比重|比例)")
 _NEXT_WHOLE = re.compile(r"[和及与、][\u4e00-\u9fff]{1,8}的")
 _SCOPE_END = re.compile(r"(?:^|[了有])(?:全国|全省|全市|全球|全区|全行业)$")

@@ -143,6 +143,16 @@ def _year_period(text: str, y: int, ptype: str = "year") -> Period:
     return Period(text, f"{y}-01-01", f"{y}-12-31", ptype)
 
 
+def _years_period(first: int, last: int) -> Period:
+    """A span of whole years: `十四五`, `2016-2020年`."""
+    return Period(f"{first}/{last}", f"{first}-01-01", f"{last}-12-31", "plan")
+
+
+def _day_period(day: str, as_of: bool) -> Period:
+    """One day: an event's (`12月9日`), or the end of a running total (`截至2022年12月31日`)."""
+    return Period(day, None if as_of else day, day, "as_of" if as_of else "day")
+
+
 def _months_period(y: int, m1: int, m2: int, named: str | None = None) -> Period:
     """Months M1..M2 of Y: a quarter or half when NAMED says so or the span is one, else year to
     date (from January) or a month."""
@@ -180,7 +190,7 @@ def _plan(name: str, suffix: str | None) -> Period:
         return _year_period(str(first + 4), first + 4)
     if suffix == "末":
         return _year_period(str(first + 4), first + 4, "as_of")
-    return Period(f"{first}/{first + 4}", f"{first}-01-01", f"{first + 4}-12-31", "plan")
+    return _years_period(first, first + 4)
 
 
 # Before a time: it is the end of a running total (截至2022年底, 截止到9月末).
@@ -234,11 +244,11 @@ class _Resolver:
                 return None, None
             if a == b:
                 return _year_period(str(a), a), b
-            return Period(f"{a}/{b}", f"{a}-01-01", f"{b}-12-31", "plan"), b
+            return _years_period(a, b), b
         if g["dy"]:
             y, mo, d = int(g["dy"]), int(g["dm"] or g["dm2"]), int(g["dd"] or g["dd2"])
             day = f"{y}-{mo:02d}-{d:02d}"
-            return Period(day, None if as_of else day, day, "as_of" if as_of else "day"), y
+            return _day_period(day, as_of), y
         if g["ry"]:
             y = _year(g["ry"])
             m1, m2 = _QUARTERS[g["rq"]] if g["rq"] else (int(g["rm"]), int(g["rm2"]))
@@ -313,7 +323,7 @@ class _Resolver:
             if y is None:
                 return None, None
             day = f"{y}-{mo:02d}-{d:02d}"
-            return Period(day, None if as_of else day, day, "as_of" if as_of else "day"), y
+            return _day_period(day, as_of), y
         mo = int(g["oonly"])
         y = self.year_for_month(context_year, mo)
         return self._month(y, mo, as_of), y

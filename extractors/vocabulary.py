@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from extractors.indicators import LEVEL_FLOOR
+
 __all__ = ["Indicator", "base_form", "indicator", "indicators", "resolve"]
 
 COLUMNS = ["id", "name_zh", "name_en", "unit", "kinds", "aliases", "origin"]
@@ -47,7 +49,6 @@ _PROVINCES = (
 )
 _LEADING = re.compile(rf"^(?:{_SCOPE}|{_BASIS}|(?:{_PROVINCES})(?:省|市|自治区)?(?=..))+")
 _TRAILING = re.compile(r"(?:总数|数量|总量|存量|家数|个数|总计|合计|(?<!指)数)$")
-_LEVEL = re.compile(r"(?:国家|省|市|县|区)级?(?:及|和)?以上")
 _NOISE = re.compile(r"[\s“”\"‘’'「」『』《》]|[(（][^()（）]{0,12}[)）]")
 
 
@@ -56,10 +57,11 @@ def base_form(name: str) -> str:
     """A name without scope, basis words, level floors and a trailing 总数/数量:
     `园区有效期内高新技术企业总数` -> `高新技术企业`."""
     s = _NOISE.sub("", name or "")
-    s = _LEVEL.sub("", s)
+    s = LEVEL_FLOOR.sub("", s)
     while True:
         t = _LEADING.sub("", s)
-        t = _TRAILING.sub("", t) if len(_TRAILING.sub("", t)) >= 2 else t
+        cut = _TRAILING.sub("", t)
+        t = cut if len(cut) >= 2 else t
         if t == s or len(t) < 2:
             return t if len(t) >= 2 else s
         s = t
