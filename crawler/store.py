@@ -195,9 +195,8 @@ def _m006_site_block_pages(db: sqlite_utils.Database) -> None:
 
 def _m007_dataset(db: sqlite_utils.Database) -> None:
     """Indicators, basis and periods as data on metrics; a site's authority on documents; content
-    ids for metrics (document and offsets, stable across a reprocess); the facts table."""
-    from crawler import facts
-
+    ids for metrics (document and offsets, stable across a reprocess, as `metric_id` writes them);
+    the facts table."""
     have = db["metrics"].columns_dict
     for name in ("indicator", "basis", "period_start", "period_end", "period_type"):
         if name not in have:
@@ -397,7 +396,8 @@ class Store:
     def _write_metrics(self, doc_id: str, metrics: list[dict]) -> None:
         """Replace the document's metrics, and the facts they and the old ones took part in
         (unless `deferred_facts` rebuilds them all at its end)."""
-        groups = facts.groups_of(self.db, doc_id)
+        # the facts the old metrics took part in (not asked while a reprocess defers them)
+        groups = set() if self._facts_deferred else facts.groups_of(self.db, doc_id)
         self.db.execute("delete from metrics where document_id = ?", [doc_id])
         rows = {}
         for m in metrics:
