@@ -4,6 +4,10 @@ Each crawl run writes its own gzipped WARC file under the archive folder (a new 
 when one grows past `max_bytes`). Every record is its own gzip member and is flushed at once, so a
 crawl killed halfway leaves at most one damaged record at the end of its file; the reader skips it.
 A record's locator, `file.warc.gz#offset`, is kept in the `pages` table.
+
+Every response a crawl receives is archived; a `WARC-Zonecrawl-Role` header tells an article page
+(`page`, what `zonecrawl reprocess` reads) from the rest (`other`: list pages, robots.txt, errors).
+Records without it, written before the header existed, are pages.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ MAX_BYTES = 1 << 30
 # The body is stored as the spider received it: already de-chunked and decompressed, so the
 # headers that described the transfer would make a reader decode it a second time.
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+ROLE_HEADER = "WARC-Zonecrawl-Role"
+PAGE, OTHER = "page", "other"
 
 
 @dataclass
@@ -96,8 +102,9 @@ class ArchiveWriter:
         headers: Mapping[str, object],
         body: bytes,
         fetched_at: str | None = None,
+        role: str = PAGE,
     ) -> str:
-        """Archive one response; returns where it lies, as `file.warc.gz#offset`."""
+        """Archive one response (an article PAGE or OTHER); returns where it lies, `file.warc.gz#offset`."""
         if self._file is None or self._file.tell() >= self.max_bytes:
             self.close()
             self._open()
@@ -114,7 +121,7 @@ class ArchiveWriter:
             payload=io.BytesIO(body),
             length=len(body),
             http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
+            warc_headers_dict={"WARC-Date": _warc_date(fetched_at), ROLE_HEADER: role},
         )
         offset = self._file.tell()
         self._writer.write_record(record)
@@ -158,6 +165,7 @@ def _response(record, name: str, offset: Callable[[], int]) -> ArchivedResponse 
         body=body,
         fetched_at=_iso(record.rec_headers.get_header("WARC-Date")),
         locator=f"{name}#{offset()}",
+        extra={"role": record.rec_headers.get_header(ROLE_HEADER) or PAGE},
     )
 
 
@@ -169,7 +177,7 @@ def _header_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
-def _iter_file(path: Path) -> Iterator[ArchivedResponse]:
+def _iter_file(path: Path, every: bool = False) -> Iterator[ArchivedResponse]:
     with open(path, "rb") as f:
         records = ArchiveIterator(f)
         try:
@@ -179,7 +187,7 @@ def _iter_file(path: Path) -> Iterator[ArchivedResponse]:
                 response = _response(record, path.name, records.get_record_offset)
                 if response is None:
                     log.warning("%s: skipped a response record that was cut short", path.name)
-                else:
+                elif every or response.extra["role"] == PAGE:
                     yield response
         # A record cut short by a crawl that was killed: warcio fails in many ways on a damaged
         # tail (zlib, EOF, half-parsed headers); everything before it stands.
@@ -193,10 +201,10 @@ def archive_files(archive_dir: str | Path) -> list[Path]:
     return sorted(directory.glob(f"*{SUFFIX}")) if directory.is_dir() else []
 
 
-def iter_responses(archive_dir: str | Path) -> Iterator[ArchivedResponse]:
-    """Every complete response in the archive, in the order it was written."""
+def iter_responses(archive_dir: str | Path, every: bool = False) -> Iterator[ArchivedResponse]:
+    """Every complete article page in the archive (EVERY: every response), in the order it was written."""
     for path in archive_files(archive_dir):
-        yield from _iter_file(path)
+        yield from _iter_file(path, every)
 
 
 def read_response(archive_dir: str | Path, locator: str) -> ArchivedResponse | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -63,6 +64,8 @@ class StoredPageMiddleware:
 
     Where the stored copy came with an ETag or Last-Modified, a conditional request asks whether it
     changed (304 = unchanged); otherwise the stored copy stands. List pages always go through.
+    A stored copy without validators is fetched again once it is ZONECRAWL_RECHECK_DAYS old; a
+    changed article then keeps its earlier version (Store.save_page, `document_versions`).
     The database (Store.page_state) is the only memory, so a killed run resumes without duplicates.
     """
 
@@ -83,6 +86,9 @@ class StoredPageMiddleware:
             return None
         etag, modified = _validator(state, "etag"), _validator(state, "last_modified")
         if not (etag or modified):
+            if self.due(state):  # nothing to ask the server with: fetch it again now and then
+                self.stats.inc_value("zonecrawl/rechecked")
+                return None
             self.stats.inc_value("zonecrawl/skipped_stored")
             raise UnchangedPage("stored")
         if etag:
@@ -92,6 +98,20 @@ class StoredPageMiddleware:
         request.meta["conditional"] = True
         self.stats.inc_value("zonecrawl/conditional_requests")
         return None
+
+    def due(self, state) -> bool:
+        """Whether a page stored without validators is older than ZONECRAWL_RECHECK_DAYS (0: never)."""
+        days = self.crawler.settings.getfloat("ZONECRAWL_RECHECK_DAYS", 30)
+        fetched = _validator(state, "fetched_at")
+        if days <= 0 or not fetched:
+            return False
+        try:
+            when = datetime.fromisoformat(fetched.replace("Z", "+00:00"))
+        except ValueError:
+            return True  # an unreadable date: better fetched again than never
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return datetime.now(UTC) - when >= timedelta(days=days)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status == 304 and request.meta.get("conditional"):

@@ -1,29 +1,63 @@
 """The item pipeline: archive the raw response, extract the document and its metrics, store them.
 
 Each page is archived (WARC) first, so it can be re-read by `zonecrawl reprocess` even when
-extraction fails, then saved with its document and metrics in one transaction. Failed fetches
-arrive as FetchError items and are recorded in the run's errors; nothing here stops the crawl.
+extraction fails, then saved with its document and metrics in one transaction. Parsing and metric
+reading run in worker threads (the reactor keeps downloading meanwhile), and metrics are read from
+at most ZONECRAWL_EXTRACT_MAX_CHARS characters of a page: a longer page is stored whole and flagged
+`metrics_truncated`. Every response the crawl receives is archived (`archive_response`), list pages
+and errors included; an article reuses its record. Failed fetches arrive as FetchError items and
+are recorded in the run's errors; nothing here stops the crawl.
 Validation problems (a document without title, date or body) are counted in the run's stats.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from dataclasses import replace
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.archive import OTHER, PAGE, ArchiveWriter
 from crawler.errors import PARSE
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import crawl_store
+from crawler.store import now
 from extractors.dates import parse_date
+from extractors.document import site_of
 from extractors.metrics import extract_metrics
 from extractors.normalise import normalise, normalise_line
 from extractors.records import Document, UnreadableInput
 
 log = logging.getLogger(__name__)
+
+METRICS_TRUNCATED = "metrics_truncated"  # document flag: metrics were read from the text's first part only
+
+
+def metrics_part(body: str, budget: int) -> str:
+    """The first BUDGET characters of BODY, ending at a paragraph or sentence end where one is near."""
+    if budget <= 0 or len(body) <= budget:
+        return body
+    head = body[:budget]
+    cut = max(head.rfind("\n"), head.rfind("。"))
+    return head[: cut + 1] if cut >= budget * 0.9 else head
+
+
+def bounded_metrics(document: Document, budget: int) -> list[dict]:
+    """The document's metrics, read from at most BUDGET characters of its body (0: no limit).
+
+    Metric reading is the costly step on long dense pages, so a longer body is flagged
+    `metrics_truncated` on DOCUMENT (which is stored whole) and only its first part is read.
+    """
+    part = metrics_part(document.body, budget)
+    if part is document.body:
+        return extract_metrics(document)
+    document.flags = sorted(set(document.flags) | {METRICS_TRUNCATED})
+    return extract_metrics(replace(document, body=part))
 
 
 class StorePipeline:
@@ -31,29 +65,57 @@ class StorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.settings = crawler.settings
+        self._archive: ArchiveWriter | None = None
+        self.locators: dict[str, str] = {}  # article URL -> its response's WARC locator, until saved
+        # Every response the engine receives is archived, not only the articles that reach here.
+        crawler.signals.connect(self.archive_response, signal=signals.response_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None) -> None:
-        from crawler.archive import ArchiveWriter
-
         self.store = crawl_store(self.crawler)
         self.run_id = self.settings.getint("ZONECRAWL_RUN_ID") or self.store.start_run(
             [self.crawler.spidercls.name], {}
         )
-        self.archive = ArchiveWriter(self.settings.get("ZONECRAWL_ARCHIVE"))
+
+    @property
+    def archive(self) -> ArchiveWriter:
+        """This crawl's WARC writer, opened on first use (robots.txt may come before the spider opens)."""
+        if self._archive is None:
+            self._archive = ArchiveWriter(self.settings.get("ZONECRAWL_ARCHIVE"))
+        return self._archive
 
     def close_spider(self, spider=None) -> None:
-        self.archive.close()
+        if self._archive is not None:
+            self._archive.close()
 
-    def process_item(self, item, spider=None):
+    def archive_response(self, response, request, spider=None) -> None:
+        """Archive each received response once: lists, errors, robots.txt and redirects' ends too.
+
+        Only an article's 2xx response is a `page` record, the kind `zonecrawl reprocess` reads.
+        """
+        page = bool(request.meta.get("article")) and 200 <= response.status < 300
+        locator = self.archive.write_response(
+            url=response.url,
+            status=response.status,
+            headers=response.headers,
+            body=response.body,
+            fetched_at=now(),
+            role=PAGE if page else OTHER,
+        )
+        self.stats.inc_value("zonecrawl/archived_responses")
+        if page:  # `zonecrawl/archived` counts article pages, each of which must end stored or as an error
+            self.stats.inc_value("zonecrawl/archived")
+            self.locators[response.url] = locator
+
+    async def process_item(self, item, spider=None):
         if isinstance(item, FetchError):
             self.record(item.url, item.kind, item.message, item.spider)
             raise DropItem(f"{item.kind}: {item.url}")
         if isinstance(item, PageItem):
-            return self.save(item)
+            return await self.save(item)
         return item
 
     def record(self, url: str | None, kind: str, message: str, spider: str) -> None:
@@ -61,20 +123,13 @@ class StorePipeline:
         self.stats.inc_value("zonecrawl/errors")
         self.stats.inc_value(f"zonecrawl/errors/{kind}")
 
-    def save(self, item: PageItem) -> PageItem:
+    async def save(self, item: PageItem) -> PageItem:
+        """Archive, extract in a worker thread, then store; database work stays on this thread."""
         from crawler.store import document_id
 
-        locator = self.archive.write_response(
-            url=item.final_url,
-            status=item.status,
-            headers=item.headers,
-            body=item.body,
-            fetched_at=item.fetched_at,
-        )
-        self.stats.inc_value("zonecrawl/archived")
+        locator = self.archived(item)
         try:
-            document = self.extract(item, document_id(item.final_url))
-            metrics = extract_metrics(document)
+            document, metrics = await self.extract_off_thread(item, document_id(item.final_url))
         except UnreadableInput as e:
             self.record(item.url, PARSE, str(e), item.spider)
             raise DropItem(f"parse: {item.url}: {e}") from None
@@ -100,17 +155,46 @@ class StorePipeline:
         self.stats.inc_value("zonecrawl/metrics", len(metrics))
         return item
 
-    def extract(self, item: PageItem, doc: str) -> Document:
-        """The page's document; the site's selectors, where it has them, take precedence."""
-        from extractors.article import extract_page
-        from extractors.document import document_from_page, site_of
+    def archived(self, item: PageItem) -> str:
+        """The page's WARC locator: the one the response was archived under, else a new record."""
+        locator = self.locators.pop(item.final_url, None)
+        if locator:
+            return locator
+        locator = self.archive.write_response(
+            url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            body=item.body,
+            fetched_at=item.fetched_at,
+        )
+        self.stats.inc_value("zonecrawl/archived")
+        return locator
 
+    async def extract_off_thread(self, item: PageItem, doc: str) -> tuple[Document, list[dict]]:
+        """The document and its metrics; parsing and metric reading run in a worker thread.
+
+        The site's recurring blocks live in the database, whose connection belongs to this
+        thread, so they are looked up here between the two pieces of work.
+        """
+        from extractors.article import extract_page
+
+        page = await asyncio.to_thread(extract_page, item.body, url=item.final_url, headers=item.headers)
         # Blocks are learnt per host and port: local copies of several sites share one address.
         site = urlsplit(item.final_url).netloc.removeprefix("www.") or site_of(item.final_url) or ""
         # Remember this page's blocks first, so chrome shared with earlier pages is recognised.
-        page = extract_page(item.body, url=item.final_url, headers=item.headers)
         keys = self.store.add_site_blocks(site, item.final_url, page[0].body)
         recurring = self.store.site_blocks(site, keys)
+        budget = self.settings.getint("ZONECRAWL_EXTRACT_MAX_CHARS", 200_000)
+        document, metrics = await asyncio.to_thread(self.finish_document, item, doc, page, recurring, budget)
+        if METRICS_TRUNCATED in document.flags:
+            self.stats.inc_value("zonecrawl/metrics_truncated")
+        return document, metrics
+
+    @staticmethod
+    def finish_document(item: PageItem, doc: str, page, recurring, budget: int) -> tuple[Document, list]:
+        """The page's document (the site's selectors, where it has them, take precedence) and metrics."""
+        from extractors.document import document_from_page
+
         document = document_from_page(page, doc, url=item.final_url, recurring=recurring)
         document.flags = sorted(set(document.flags) | set(item.charset_flags))
         sel = item.selected
@@ -123,7 +207,7 @@ class StorePipeline:
             if body.strip():
                 document.body = body
                 document.flags = sorted(set(document.flags) | set(flags))
-        return document
+        return document, bounded_metrics(document, budget)
 
     def validate(self, document: Document) -> None:
         """Count documents missing what every article should have (title, date, body)."""

@@ -4,8 +4,11 @@ Every request passes `SafeRequestMiddleware` before anything else, redirected on
 refreshes included (Scrapy sends those through the downloader middlewares again): a request to a
 host that is not one of the spider's sites (host and port, `www.` or not), a scheme other than
 http and https, or a loopback, private, link-local or otherwise reserved address is refused and
-recorded as a `refused` error. `ZONECRAWL_ALLOW_PRIVATE_ADDRESSES` lets the tests and the demo crawl
-their sites on 127.0.0.1; the other checks hold there too.
+recorded as a `refused` error. A host NAME that resolves to such an address is refused too:
+`SafeResolver`, installed as the crawl's DNS resolver, fails the lookup, remembers why, and the
+middleware turns that failure (and every later request to the name) into the same `refused` error.
+`ZONECRAWL_ALLOW_PRIVATE_ADDRESSES` lets the tests and the demo crawl their sites on 127.0.0.1; the
+other checks hold there too.
 """
 
 from __future__ import annotations
@@ -16,12 +19,19 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
 
 REFUSED = "refused"
 
 
 class RefusedRequest(IgnoreRequest):
     """A request the crawl must not make; the message says why in one line."""
+
+
+# Host names the resolver refused, with why. Twisted's endpoints reduce a failed lookup to "no
+# results", so the middleware reads the reason here (one crawl per process: a module-level memory).
+refused_names: dict[str, str] = {}
 
 
 def site_key(url: str) -> tuple[str, int | None]:
@@ -69,6 +79,38 @@ def refusal(url: str, sites: set[tuple[str, int | None]], allow_private: bool = 
     return None
 
 
+class SafeResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, failing names that resolve to an internal address.
+
+    Installed with TWISTED_DNS_RESOLVER; names like `intranet.example` or `vm` that point at
+    127.0.0.1, 10.x, 169.254.x ... are never connected to unless ZONECRAWL_ALLOW_PRIVATE_ADDRESSES.
+    """
+
+    def __init__(self, reactor, cache_size: int, timeout: float, allow_private: bool = False):
+        super().__init__(reactor, cache_size, timeout)
+        self.allow_private = allow_private
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor) -> SafeResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allow_private = crawler.settings.getbool("ZONECRAWL_ALLOW_PRIVATE_ADDRESSES")
+        return resolver
+
+    def getHostByName(self, name: str, timeout=()):  # noqa: N802 (Twisted's name)
+        d = super().getHostByName(name, timeout)
+        if not self.allow_private:
+            d.addCallback(self._refuse_internal, name)
+        return d
+
+    @staticmethod
+    def _refuse_internal(address: str, name: str) -> str:
+        if internal_address(address):
+            reason = f"internal address: {name} resolves to {address}"
+            refused_names[name.lower()] = reason
+            raise DNSLookupError(reason)
+        return address
+
+
 def spider_sites(spider) -> set[tuple[str, int | None]]:
     """The (host, port) pairs of a spider's sites, from its SiteRules base URLs."""
     rules = getattr(spider, "rules", None) or {}
@@ -90,8 +132,21 @@ class SafeRequestMiddleware:
     def process_request(self, request: Request, spider=None) -> None:
         if self._sites is None:
             self._sites = spider_sites(spider or self.crawler.spider)
-        reason = refusal(request.url, self._sites, self.allow_private)
+        reason = refusal(request.url, self._sites, self.allow_private) or self._refused_name(request)
         if reason:
             self.crawler.stats.inc_value("zonecrawl/refused")
             raise RefusedRequest(reason)
         return None
+
+    def process_exception(self, request: Request, exception: Exception, spider=None) -> None:
+        """A lookup the resolver refused is a refusal, not a DNS failure."""
+        reason = self._refused_name(request)
+        if reason and not isinstance(exception, RefusedRequest):
+            self.crawler.stats.inc_value("zonecrawl/refused")
+            raise RefusedRequest(reason) from None
+        return None
+
+    def _refused_name(self, request: Request) -> str | None:
+        if self.allow_private:
+            return None
+        return refused_names.get((urlsplit(request.url).hostname or "").lower())

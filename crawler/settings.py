@@ -8,6 +8,7 @@ what a scheduled crawl of the real sites uses.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -63,11 +64,15 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.StoredPageMiddleware": 560,  # after robots (100), before the download
     "crawler.middlewares.EncodingRepairMiddleware": 580,
 }
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# The feed pipeline only runs with a feed (-o/-O): it exports stored documents, not page bytes.
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300, "crawler.feed.DocumentFeedPipeline": 800}
+# Every crawl, `scrapy crawl` included, opens and closes its row in `runs` (crawler.runlog).
+EXTENSIONS = {"crawler.runlog.RunLog": 500}
 
-# Where pages go; run_crawl sets these for each run.
-ZONECRAWL_DB = "data/zones.db"
-ZONECRAWL_ARCHIVE = "data/archive"
+# Where pages go: $ZONECRAWL_DB and $ZONECRAWL_ARCHIVE, else data/ under the current folder, made
+# absolute so that the log and the runs say exactly where; run_crawl sets these for each run.
+ZONECRAWL_DB = os.path.abspath(os.environ.get("ZONECRAWL_DB") or "data/zones.db")
+ZONECRAWL_ARCHIVE = os.path.abspath(os.environ.get("ZONECRAWL_ARCHIVE") or "data/archive")
 ZONECRAWL_RUN_ID = None
 # {spider name: base URL} to point a spider at another host (tests and the demo use 127.0.0.1).
 ZONECRAWL_BASE_URLS: dict[str, str] = {}
@@ -75,6 +80,18 @@ ZONECRAWL_BASE_URLS: dict[str, str] = {}
 ZONECRAWL_ALLOW_PRIVATE_ADDRESSES = False
 ZONECRAWL_SITES_FILE = None  # YAML of config-driven zone portals; None is the bundled crawler/sites.yaml
 
+# Safety and bounded cost (crawler/safety.py, crawler/pipelines.py): host names that resolve to an
+# internal address are refused by the resolver; a page's metrics are read from at most
+# ZONECRAWL_EXTRACT_MAX_CHARS characters of its text (the document is flagged `metrics_truncated`);
+# a stored page without ETag/Last-Modified is fetched again after ZONECRAWL_RECHECK_DAYS days
+# (0 turns either off).
+TWISTED_DNS_RESOLVER = "crawler.safety.SafeResolver"
+ZONECRAWL_EXTRACT_MAX_CHARS = 200_000
+ZONECRAWL_RECHECK_DAYS = 30
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+# A dropped item is a failed or skipped fetch, already in the errors table and the run's summary:
+# not a warning of its own (`--quiet` shows warnings and errors only).
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from extractors.records import Document
 TRIGRAM_MIN_SQLITE = (3, 34, 0)
 # Trigram search cannot match fewer than three characters; shorter queries use LIKE.
 TRIGRAM_MIN_CHARS = 3
+
 # How long a connection waits for another process's write lock before giving up.
 BUSY_TIMEOUT_S = 60
 # A block counts as site chrome once it was seen on this many pages of the site.
@@ -44,18 +46,56 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+# Query parameters that name a visitor's session or where a link was shared, never the page: a URL
+# with them is the same document as without. Kept short on purpose; a page-selecting name stays.
+SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "cfid", "cftoken"})
+TRACKING_PARAMS = frozenset({"spm", "fbclid", "gclid", "scene", "isappinstalled", "clicktime", "share_token"})
+_DROPPED_PREFIXES = ("utm_", "aspsessionid")
+# Names some sites also use for the page itself (`show.asp?sid=123`, `list?from=20`): dropped only
+# with a value that cannot select a page (a long session token, a word like `timeline`).
+_SESSION_TOKEN = re.compile(r"[0-9A-Za-z._-]{16,}")
+_AMBIGUOUS = {"sid": _SESSION_TOKEN.fullmatch, "from": lambda v: bool(v) and not v.isdigit()}
+
+
+def _dropped_param(pair: str) -> bool:
+    name, _, value = pair.partition("=")
+    name = name.strip().lower()
+    if name in _AMBIGUOUS:
+        return bool(_AMBIGUOUS[name](value))
+    return name in SESSION_PARAMS or name in TRACKING_PARAMS or name.startswith(_DROPPED_PREFIXES)
+
+
+def _without_session(path: str, query: str) -> tuple[str, str]:
+    """PATH without `;jsessionid=...` style parameters, QUERY without session and tracking pairs.
+
+    Untouched (byte for byte) where there is nothing to drop, so existing ids stay the same.
+    """
+    if ";" in path:
+        head, *params = path.split(";")
+        kept = [p for p in params if not _dropped_param(p)]
+        path = ";".join([head, *kept])
+    if query:
+        pairs = query.split("&")
+        kept = [p for p in pairs if not _dropped_param(p)]
+        if len(kept) != len(pairs):
+            query = "&".join(kept)
+    return path, query
+
+
 def canonical_url(url: str) -> str:
-    """The URL a page is known by: scheme and host lower-cased, default port and fragment dropped."""
+    """The URL a page is known by: scheme and host lower-cased, default port and fragment dropped,
+    and session ids and tracking parameters (SESSION_PARAMS, TRACKING_PARAMS, utm_*, ...) left out."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    path, query = _without_session(parts.path, parts.query)
     try:
         port = parts.port
     except ValueError:  # a port that is not a number: keep what was written
-        return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+        return urlunsplit((scheme, parts.netloc.lower(), path or "/", query, ""))
     if port and (scheme, port) not in {("http", 80), ("https", 443)}:
         host = f"{host}:{port}"
-    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, host, path or "/", query, ""))
 
 
 def document_id(url: str) -> str:
@@ -208,6 +248,18 @@ def _m007_dataset(db: sqlite_utils.Database) -> None:
     facts.create_table(db)
 
 
+def _m009_versions(db: sqlite_utils.Database) -> None:
+    """Earlier versions of changed articles: what a document said before a re-fetch replaced it."""
+    db["document_versions"].create(
+        {
+            "id": int, "document_id": str, "url": str, "body_hash": str, "fetched_at": str, "warc": str,
+            "title": str, "date": str, "body": str, "replaced_at": str,
+        },
+        pk="id", if_not_exists=True,
+    )  # fmt: skip
+    db["document_versions"].create_index(["document_id", "fetched_at"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_tables,
     _m002_indexes,
@@ -216,22 +268,49 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m005_site_blocks,
     _m006_site_block_pages,
     _m007_dataset,
+    _m009_versions,
 ]
+
+
+@contextmanager
+def _migration_lock(db: sqlite_utils.Database) -> Iterator[None]:
+    """An exclusive lock on a file beside the database while it is migrated: processes that open a
+    new database together (two Scrapyd jobs, a crawl and `reprocess`) migrate it one at a time.
+    Migration steps commit on their own (FTS setup), so a SQLite transaction cannot serialise them."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    path = db.execute("pragma database_list").fetchone()[2]
+    if not path:  # an in-memory database has no other process
+        yield
+        return
+    with open(f"{path}-migrate.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def migrate(db: sqlite_utils.Database, migrations: list[Callable] | None = None) -> list[str]:
     """Apply the migrations the database has not had yet, in order; returns their names."""
-    db["_migrations"].create({"name": str, "applied": str}, pk="name", if_not_exists=True)
-    done = {r["name"] for r in db["_migrations"].rows}
+    steps = MIGRATIONS if migrations is None else migrations
+    names = [step.__name__.lstrip("_") for step in steps]
+    if "_migrations" in db.table_names() and set(names) <= {r["name"] for r in db["_migrations"].rows}:
+        return []  # up to date: no lock, no write
     applied = []
-    for step in MIGRATIONS if migrations is None else migrations:
-        name = step.__name__.lstrip("_")
-        if name in done:
-            continue
-        step(db)
-        with writing(db):
-            db["_migrations"].insert({"name": name, "applied": now()})
-        applied.append(name)
+    with _migration_lock(db):
+        db["_migrations"].create({"name": str, "applied": str}, pk="name", if_not_exists=True)
+        done = {r["name"] for r in db["_migrations"].rows}  # again: another process may have migrated it
+        for step, name in zip(steps, names):
+            if name in done:
+                continue
+            step(db)
+            with writing(db):
+                db["_migrations"].insert({"name": name, "applied": now()})
+            applied.append(name)
     return applied
 
 
@@ -259,7 +338,9 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._facts_deferred = False
         if self.db.journal_mode != "wal":
-            self.db.enable_wal()
+            with _migration_lock(self.db):  # a new file: one process at a time switches it to WAL
+                if self.db.journal_mode != "wal":
+                    self.db.enable_wal()
         migrate(self.db)
         self.sync_zones()
 
@@ -345,6 +426,7 @@ class Store:
                 return doc_id
             if document is not None:
                 doc_id = document_id(document.url or url)
+                self._keep_version(key, doc_id, document, body_hash, fetched_at)
                 self._write_document(doc_id, url, document, fetched_at, body_hash, run_id, spider, authority)
                 self._write_metrics(doc_id, metrics)
             self.db["pages"].upsert(
@@ -361,6 +443,27 @@ class Store:
                 pk="url",
             )
         return doc_id
+
+    def _keep_version(self, key: str, doc_id: str, new: Document, body_hash: str, fetched_at: str) -> None:
+        """Copy the stored document into `document_versions` when the page at KEY came back changed:
+        another body hash and another title, date or text (a page whose only change is its chrome,
+        a visitor counter say, keeps no version)."""
+        row = self.db.execute(
+            "select p.content_hash, p.fetched_at, p.warc, d.url, d.title, d.date, d.body from pages p"
+            " join documents d on d.id = p.document_id where p.url = ? and d.id = ?",
+            [key, doc_id],
+        ).fetchone()
+        if not row or not row[0] or row[0] == body_hash:
+            return
+        old_hash, old_fetched, warc, url, title, date, body = row
+        if (title, date, body) == (new.title, new.date, new.body):
+            return
+        self.db["document_versions"].insert(
+            {
+                "document_id": doc_id, "url": url, "body_hash": old_hash, "fetched_at": old_fetched,
+                "warc": warc, "title": title, "date": date, "body": body, "replaced_at": fetched_at,
+            }
+        )  # fmt: skip
 
     def _write_document(
         self,
@@ -423,14 +526,55 @@ class Store:
     def add_site_blocks(self, site: str, url: str, body: str) -> list[str]:
         """Remember the blocks of one page of SITE (its raw body text, one block a line); returns
         the page's block keys."""
+        keys = self.block_keys(body)
+        self.add_block_keys(site, url, keys)
+        return keys
+
+    @staticmethod
+    def block_keys(body: str) -> list[str]:
+        """The keys of a page's blocks (its raw body text, one block a line), as `add_site_blocks`
+        records them; pure, so a reprocess computes them in its worker processes."""
         from extractors.normalise.recurring import MIN_KEY, block_key
 
-        keys = sorted({k for k in map(block_key, body.splitlines()) if len(k) >= MIN_KEY})
+        return sorted({k for k in map(block_key, body.splitlines()) if len(k) >= MIN_KEY})
+
+    def add_block_keys(self, site: str, url: str, keys: list[str]) -> None:
+        """Remember that one page of SITE at URL has these block KEYS (from `block_keys`)."""
         page = hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()
         rows = [{"site": site, "key": k, "url": canonical_url(url), "page": page} for k in keys]
         with writing(self.db):
             self.db["site_blocks"].insert_all(rows, pk=("site", "key", "url"), ignore=True)
-        return keys
+
+    def drop_stale_document(self, url: str, final_url: str, run_id: int) -> int:
+        """Remove what a page that no longer reads left behind: the document saved for it (under the
+        asked URL, FINAL_URL or the page's link) and its metrics, unless run RUN_ID has just saved
+        that document again from another page. Returns how many documents were removed."""
+        key = canonical_url(url)
+        row = self.db.execute("select document_id from pages where url = ?", [key]).fetchone()
+        candidates = {document_id(url), document_id(final_url)} | ({row[0]} if row and row[0] else set())
+        stale = [
+            r[0]
+            for r in self.db.execute(
+                "select id from documents where id in (select value from json_each(?)) and run_id is not ?",
+                [json.dumps(sorted(candidates)), run_id],
+            )
+        ]
+        if not stale:
+            return 0
+        with writing(self.db):
+            groups = set()
+            for doc_id in stale:
+                if not self._facts_deferred:
+                    groups |= facts.groups_of(self.db, doc_id)
+                self.db.execute("delete from metrics where document_id = ?", [doc_id])
+                self.db.execute("delete from documents where id = ?", [doc_id])
+            self.db.execute(
+                "update pages set document_id = null where document_id in (select value from json_each(?))",
+                [json.dumps(stale)],
+            )
+            if groups:
+                facts.refresh(self.db, groups)
+        return len(stale)
 
     def site_blocks(
         self, site: str, keys: Iterable[str] | None = None, min_pages: int = RECURRING_MIN_PAGES
@@ -512,25 +656,29 @@ class Store:
         }
 
     def search(self, q: str, table: str = "documents", limit: int = 50) -> list[dict]:
-        """Rows of TABLE (documents or metrics) whose text contains Q, Chinese included.
+        """Rows of TABLE (documents or metrics) whose text contains every word of Q, Chinese included.
 
-        Three characters or more use the trigram index; shorter queries, which trigrams cannot
-        match, fall back to a LIKE scan.
+        As the Datasette search box does: when every word has three characters or more, the
+        trigram index; a word of one or two characters, which trigrams cannot match, makes it a
+        LIKE scan.
         """
         columns = {"documents": ["title", "body"], "metrics": ["sentence"]}[table]
-        q = q.strip()
-        if not q:
+        terms = q.split()
+        if not terms:
             return []
-        if len(q) >= TRIGRAM_MIN_CHARS:
-            phrase = '"' + q.replace('"', '""') + '"'
+        if min(len(t) for t in terms) >= TRIGRAM_MIN_CHARS:
+            phrases = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
             sql = (
                 f"select {table}.* from {table} join {table}_fts on {table}_fts.rowid = {table}.rowid "
                 f"where {table}_fts match ? order by {table}_fts.rank limit ?"
             )
-            params: list = [phrase, limit]
+            params: list = [phrases, limit]
         else:
-            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where = " or ".join(f"{c} like ? escape '\\'" for c in columns)
-            sql = f"select * from {table} where {where} limit ?"
-            params = [pattern] * len(columns) + [limit]
+            any_column = "(" + " or ".join(f"{c} like ? escape '\\'" for c in columns) + ")"
+            sql = f"select * from {table} where {' and '.join([any_column] * len(terms))} limit ?"
+            # Each word anywhere, its LIKE wildcards taken literally.
+            patterns = [
+                "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms
+            ]
+            params = [p for p in patterns for _ in columns] + [limit]
         return [dict(r) for r in self.db.query(sql, params)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FIXTURES
 
 from crawler.archive import ArchiveWriter, archive_files, iter_responses, read_response
@@ -82,3 +83,71 @@ def test_an_empty_or_missing_archive(tmp_path):
     (tmp_path / "zero.warc.gz").write_bytes(b"")
     (tmp_path / "junk.warc.gz").write_bytes(b"\x1f\x8b not really gzip")
     assert list(iter_responses(tmp_path)) == []
+
+
+def test_only_pages_are_read_back_unless_every_response_is_asked_for(tmp_path):
+    from crawler.archive import OTHER
+
+    with ArchiveWriter(tmp_path) as w:
+        w.write_response(
+            "http://a.example/list.html", 200, {}, b"<a>list</a>", "2024-01-01T00:00:00Z", role=OTHER
+        )
+        w.write_response("http://a.example/1.html", 200, {}, b"<p>page</p>", "2024-01-01T00:00:01Z")
+        w.write_response("http://a.example/2.html", 404, {}, b"gone", "2024-01-01T00:00:02Z", role=OTHER)
+    assert [r.url for r in iter_responses(tmp_path)] == ["http://a.example/1.html"]
+    every = list(iter_responses(tmp_path, every=True))
+    assert [(r.status, r.extra["role"]) for r in every] == [(200, "other"), (200, "page"), (404, "other")]
+
+
+@pytest.mark.slow
+def test_a_crawl_archives_every_response_it_receives(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from localcrawl import FAST, query
+    from test_safety import ARTICLE, _server
+
+    links = "".join(f'<a href="/news/{n}.html">{n}</a>' for n in range(1, 6))
+    pages = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, ""),
+        "/news/list.html": (200, {}, f"<html><body>{links}</body></html>"),
+        "/news/1.html": (200, {}, ARTICLE.format(t="长沙高新区新闻一")),
+        "/news/2.html": (301, {"Location": "/news/9.html"}, ""),  # redirected to an article
+        "/news/9.html": (200, {}, ARTICLE.format(t="长沙高新区新闻九")),
+        "/news/3.html": (500, {}, "server error"),
+        # /news/4.html and /news/5.html are missing: 404
+    }
+    server = _server(pages, [])
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(
+        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
+    )
+    db, archive = tmp_path / "zones.db", tmp_path / "archive"
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
+    cmd += ["--archive", str(archive)]
+    for k, v in {**FAST, "RETRY_TIMES": "1"}.items():
+        cmd += ["-s", f"{k}={v}"]
+    try:
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+    ((stats,),) = query(db, "select stats from runs")
+    stats = json.loads(stats)
+    received = stats["response_received_count"]
+    every = list(iter_responses(archive, every=True))
+    assert len(every) == received == stats["zonecrawl/archived_responses"]
+    statuses = {(r.url.removeprefix(base), r.status) for r in every}
+    assert {
+        ("robots.txt", 200),
+        ("news/list.html", 200),
+        ("news/9.html", 200),
+        ("news/3.html", 500),
+    } <= statuses
+    assert {("news/4.html", 404), ("news/5.html", 404)} <= statuses
+    # the stored pages point at their records, and reprocess reads those articles only
+    locators = dict(query(db, "select url, warc from pages where warc is not null"))
+    assert {r.locator for r in iter_responses(archive)} == set(locators.values())
+    assert len(locators) == 2

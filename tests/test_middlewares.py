@@ -88,11 +88,47 @@ def test_a_304_is_unchanged_and_recorded_as_checked(stored):
     assert state["etag"] == '"abc"'  # what the page was, is still known
 
 
-def test_stored_page_without_validators_is_not_fetched_again(stored):
-    mw, _ = stored
+def _store_fresh(db, url: str) -> None:
+    from crawler.store import now
+
+    with Store(db) as store:
+        store.save_page(
+            url=url, status=200, headers={}, body_hash="h", fetched_at=now(), document=None, metrics=[],
+            run_id=store.start_run(["achie"], {}),
+        )  # fmt: skip
+
+
+def test_stored_page_without_validators_is_not_fetched_again_while_recent(stored):
+    mw, db = stored
+    _store_fresh(db, "http://www.achie.org/a/4.html")
     with pytest.raises(IgnoreRequest):
-        mw.process_request(Request("http://www.achie.org/a/2.html", meta={"article": True}))
+        mw.process_request(Request("http://www.achie.org/a/4.html", meta={"article": True}))
     assert mw.stats.get_value("zonecrawl/skipped_stored") == 1
+
+
+def test_stored_page_without_validators_is_fetched_again_once_old(stored):
+    mw, _ = stored  # a/2.html was fetched in 2023, long before ZONECRAWL_RECHECK_DAYS (30)
+    request = Request("http://www.achie.org/a/2.html", meta={"article": True})
+    assert mw.process_request(request) is None and b"If-None-Match" not in request.headers
+    assert mw.stats.get_value("zonecrawl/rechecked") == 1
+
+
+def test_no_recheck_when_the_setting_is_zero(tmp_path):
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        store.save_page(
+            url="http://www.achie.org/a/2.html", status=200, headers={}, body_hash="h",
+            fetched_at="2023-03-01T00:00:00+00:00", document=None, metrics=[],
+            run_id=store.start_run(["achie"], {}),
+        )  # fmt: skip
+    crawler = get_crawler(AchieSpider, {"ZONECRAWL_DB": str(db), "ZONECRAWL_RECHECK_DAYS": 0})
+    crawler.stats.open_spider()
+    mw = StoredPageMiddleware(crawler)
+    try:
+        with pytest.raises(IgnoreRequest):
+            mw.process_request(Request("http://www.achie.org/a/2.html", meta={"article": True}))
+    finally:
+        mw.store.close()
 
 
 def test_new_articles_and_list_pages_go_through(stored):

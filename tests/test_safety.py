@@ -117,3 +117,78 @@ def test_redirects_and_meta_refresh_off_the_site_are_refused(tmp_path):
     assert urls == [base + "news/4.html"]
     refused = query(db, "select url from errors where kind = 'refused' order by url")
     assert [u for (u,) in refused] == [base + f"news/{n}.html" for n in (1, 2, 3)]
+
+
+def _resolved(resolver, name):
+    """What the resolver's Deferred for NAME gives: an address or the failure's exception."""
+    out = []
+    resolver.getHostByName(name).addBoth(out.append)
+    return out[0].value if hasattr(out[0], "value") else out[0]
+
+
+@pytest.mark.parametrize("address, refused", [("127.0.0.1", True), ("10.0.0.5", True), ("8.8.8.8", False)])
+def test_a_name_resolving_to_an_internal_address_is_refused(address, refused):
+    from scrapy.resolver import dnscache
+    from twisted.internet.error import DNSLookupError
+
+    from crawler.safety import SafeResolver, refused_names
+
+    name = f"intranet-{address.replace('.', '-')}.example"
+    dnscache[name] = address  # a fake resolution: the lookup is answered from the cache, offline
+    try:
+        result = _resolved(SafeResolver(None, 100, 1.0), name)
+        allowed = _resolved(SafeResolver(None, 100, 1.0, allow_private=True), name)
+    finally:
+        del dnscache[name]
+    assert allowed == address
+    if refused:
+        assert isinstance(result, DNSLookupError) and address in str(result)
+        assert refusal(f"http://{name}/a.html", set()) is None  # the URL alone looks harmless
+        assert name in refused_names
+    else:
+        assert result == address
+
+
+def _loopback_name() -> str | None:
+    """A host name (not `localhost`) this machine resolves to a loopback address, if it has one."""
+    import socket
+
+    for name in (socket.gethostname(), "ip6-localhost", "localhost.localdomain"):
+        try:
+            if name and not internal_address(name) and internal_address(socket.gethostbyname(name)):
+                return name
+        except OSError:
+            continue
+    return None
+
+
+@pytest.mark.slow
+def test_a_crawl_never_connects_to_a_name_resolving_to_loopback(tmp_path):
+    name = _loopback_name()
+    if name is None:
+        pytest.skip("no host name here resolves to a loopback address")
+    hits: list[str] = []
+    pages = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, ""),
+        "/news/list.html": (200, {}, '<html><body><a href="/news/1.html">1</a></body></html>'),
+        "/news/1.html": (200, {}, ARTICLE.format(t="长沙高新区新闻")),
+    }
+    server = _server(pages, hits)
+    base = f"http://{name}:{server.server_address[1]}/"
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(
+        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
+    )
+    db = tmp_path / "zones.db"
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
+    cmd += ["--archive", str(tmp_path / "archive")]
+    for k, v in {**FAST, "ZONECRAWL_ALLOW_PRIVATE_ADDRESSES": "False"}.items():
+        cmd += ["-s", f"{k}={v}"]
+    try:
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+    assert hits == []
+    assert query(db, "select count(*) from documents") == [(0,)]
+    refused = query(db, "select url, message from errors where kind = 'refused'")
+    assert refused and all(name in message for _, message in refused)

@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 from crawler.errors import classify_failure
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import UnchangedPage
+from crawler.store import canonical_url
 
 # How far a site's word counts when pages disagree on a figure, most authoritative first.
 AUTHORITIES = ("official", "association", "mirror")
@@ -147,8 +148,9 @@ class ZoneSpider(scrapy.Spider):
         )
 
     def article_request(self, url: str, rules: SiteRules, list_url: str) -> scrapy.Request:
+        # The canonical URL (no session id, no tracking parameters): its variants are one request.
         return scrapy.Request(
-            url,
+            canonical_url(url),
             callback=self.parse_article,
             errback=self.on_error,
             meta={"article": True, "list_url": list_url, "site": rules.name},
@@ -184,8 +186,10 @@ class ZoneSpider(scrapy.Spider):
         seen: dict[str, None] = {}
         for href in response.xpath("//a/@href").getall():
             url = response.urljoin(href.strip()).split("#", 1)[0]
-            if urlsplit(url).netloc == host and rules.is_article(url):
-                seen.setdefault(url, None)
+            if urlsplit(url).netloc == host:  # a session id in the path would hide the article pattern
+                url = canonical_url(url)
+                if rules.is_article(url):
+                    seen.setdefault(url, None)
         return list(seen)
 
     def next_page(self, response: Response, rules: SiteRules, page: int, had_links: bool) -> str | None:

@@ -1,0 +1,75 @@
+"""A page too long to read whole is stored whole, its metrics read from its first part and the
+document flagged `metrics_truncated`; the crawl carries on with the other pages meanwhile."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+from localcrawl import FAST, query
+from test_safety import ARTICLE, _server
+
+from crawler.pipelines import METRICS_TRUNCATED, bounded_metrics, metrics_part
+from extractors.records import Document
+
+DENSE = "园区实现营业收入{n}亿元，同比增长12.5%，"
+
+
+def test_a_body_within_the_budget_is_read_whole():
+    doc = Document(doc="d", body="2022年，园区实现营业收入100亿元。")
+    assert bounded_metrics(doc, 1000) and METRICS_TRUNCATED not in doc.flags
+
+
+def test_a_longer_body_is_read_up_to_the_budget_and_flagged():
+    first = "2022年，园区实现营业收入100亿元。\n"
+    doc = Document(doc="d", body=first + "其他内容。" * 2000 + "\n2022年，园区实现工业总产值777亿元。")
+    metrics = bounded_metrics(doc, 1000)
+    assert METRICS_TRUNCATED in doc.flags
+    assert doc.body.endswith("777亿元。")  # the document keeps its whole text
+    values = {str(m.get("value")) for m in metrics}
+    assert any(v.startswith("100") for v in values) and not any(v.startswith("777") for v in values)
+
+
+def test_the_cut_ends_at_a_sentence_when_one_is_near():
+    assert metrics_part("一二三。四五六七八九", 9) == "一二三。四五六七八"  # no end near: a hard cut
+    text = "一二三四五六七八九十" + "一二三四五六七八。九十"
+    assert metrics_part(text, 20) == text[:19]  # ends with the sentence's 。
+
+
+@pytest.mark.slow
+def test_a_crawl_with_a_6_mb_dense_page_stores_it_flagged_and_the_others(tmp_path):
+    dense_text = "".join(DENSE.format(n=n % 1000) for n in range(110_000))  # about 6 MB of UTF-8
+    big = (
+        f"<html><head><title>密集数据</title></head><body><h1>密集数据</h1><p>{dense_text}</p></body></html>"
+    )
+    assert len(big.encode()) > 6_000_000
+    links = "".join(f'<a href="/news/{n}.html">{n}</a>' for n in range(1, 6))
+    pages = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, ""),
+        "/news/list.html": (200, {}, f"<html><body>{links}</body></html>"),
+        "/news/1.html": (200, {}, big),
+        **{f"/news/{n}.html": (200, {}, ARTICLE.format(t=f"长沙高新区新闻{n}")) for n in range(2, 6)},
+    }
+    server = _server(pages, [])
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(
+        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
+    )
+    db = tmp_path / "zones.db"
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
+    cmd += ["--archive", str(tmp_path / "archive")]
+    for k, v in {**FAST, "ZONECRAWL_EXTRACT_MAX_CHARS": "50000"}.items():
+        cmd += ["-s", f"{k}={v}"]
+    try:
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+    docs = dict(query(db, "select url, flags from documents"))
+    assert set(docs) == {base + f"news/{n}.html" for n in range(1, 6)}
+    assert METRICS_TRUNCATED in docs[base + "news/1.html"]
+    assert all(METRICS_TRUNCATED not in docs[base + f"news/{n}.html"] for n in range(2, 6))
+    (length,) = query(db, f"select length(body) from documents where url = '{base}news/1.html'")[0]
+    assert length > 1_000_000  # stored whole, not cut to the budget
