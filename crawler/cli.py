@@ -12,6 +12,7 @@ from typing import TextIO, TypeVar
 import click
 
 from crawler.inputs import iter_paths, read_path
+from crawler.merge import merge
 from crawler.tables import format_table
 from extractors.records import Document, UnreadableInput
 
@@ -105,16 +106,18 @@ def metrics(files: tuple[str, ...], fmt: str) -> None:
     if writer:
         writer.writeheader()
     rows: list[dict] = []
-    for records in _read_each(files, extract_metrics):
-        for m in records:
-            if fmt == "jsonl":
-                click.echo(json.dumps(m, ensure_ascii=False))
-            elif writer:
-                writer.writerow(m)
-            else:
-                rows.append(m)
-    if fmt == "table":
-        click.echo(format_table(rows))
+    try:
+        for records in _read_each(files, extract_metrics):
+            for m in records:
+                if fmt == "jsonl":
+                    click.echo(json.dumps(m, ensure_ascii=False))
+                elif writer:
+                    writer.writerow(m)
+                else:
+                    rows.append(m)
+    finally:  # the readable files' figures are printed even when another file failed (exit 1)
+        if fmt == "table":
+            click.echo(format_table(rows))
 
 
 # The crawl side: each command forwards to the module that does the work.
@@ -122,12 +125,21 @@ def metrics(files: tuple[str, ...], fmt: str) -> None:
 
 @cli.command()
 @click.argument("spiders", nargs=-1)
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    envvar="ZONECRAWL_DB",
+    show_default=True,
+    show_envvar=True,
+    type=click.Path(dir_okay=False, resolve_path=True),
+)
 @click.option(
     "--archive",
     default="data/archive",
+    envvar="ZONECRAWL_ARCHIVE",
     show_default=True,
-    type=click.Path(file_okay=False),
+    show_envvar=True,
+    type=click.Path(file_okay=False, resolve_path=True),
     help="Folder for the WARC files every response is kept in.",
 )
 @click.option(
@@ -144,6 +156,12 @@ def metrics(files: tuple[str, ...], fmt: str) -> None:
     metavar="NAME=VALUE",
     help="A Scrapy setting for this run, e.g. -s DOWNLOAD_DELAY=5.",
 )
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, resolve_path=True),
+    help="Write the crawl log to this file (appended); stderr then shows only warnings and errors.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr, no progress lines.")
 def crawl(
     spiders: tuple[str, ...],
     db: str,
@@ -151,60 +169,145 @@ def crawl(
     sites: str | None,
     max_pages: int | None,
     overrides: tuple[str, ...],
+    log_file: str | None,
+    quiet: bool,
 ) -> None:
     """Crawl zone sites politely into the database (all spiders when none is named).
 
-    Pages already stored and unchanged are not fetched again. The exit status is 1 when the run
-    recorded errors (see the `runs` and `errors` tables).
-    """
-    from crawler.run import CrawlSetupError, run_crawl
+    Pages already stored and unchanged are not fetched again. The run is recorded in the `runs`
+    table, each failed or skipped page in `errors`; a summary is printed at the end.
 
-    bad = [o for o in overrides if "=" not in o]
-    if bad:
-        raise click.BadParameter(f"expected NAME=VALUE, got {bad[0]!r}", param_hint="--set")
+    \b
+    Exit status:
+      0  the run went through; robots-disallowed pages and 404s are skips, not failures
+      1  failures: fetch or parse errors, pages that could not be stored, a site where no
+         article link matched, a run stopped early (the summary lists them)
+      2  the crawl could not run: an unknown spider, a bad --sites file or -s value, a
+         database or archive that cannot be written
+    """
+    from crawler.run import CrawlSetupError, log_warnings_to_stderr, run_crawl
+
+    settings = {}
+    for o in overrides:
+        name, eq, value = o.partition("=")
+        if not eq or not name:
+            click.echo(f"zonecrawl crawl: -s expects NAME=VALUE, got {o!r}", err=True)
+            raise click.exceptions.Exit(2)
+        settings[name] = value
+    if quiet:
+        settings.setdefault("LOG_LEVEL", "WARNING")
+    if log_file:
+        settings["LOG_FILE"] = log_file
     try:
-        ok = run_crawl(
+        if log_file:
+            log_warnings_to_stderr()
+        outcome = run_crawl(
             list(spiders),
             db_path=db,
             archive_dir=archive,
             sites_file=sites,
             max_pages=max_pages,
-            overrides=dict(o.split("=", 1) for o in overrides),
+            overrides=settings,
         )
     except CrawlSetupError as e:
-        raise click.UsageError(str(e)) from None
-    if not ok:
+        click.echo(f"zonecrawl crawl: {e}", err=True)
+        raise click.exceptions.Exit(2) from None
+    _to_stdout(lambda out: out.write(outcome.summary() + "\n"))
+    if not outcome.ok:
         raise click.exceptions.Exit(1)
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
-@click.option("--archive", default="data/archive", show_default=True, type=click.Path(file_okay=False))
-def reprocess(db: str, archive: str) -> None:
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    envvar="ZONECRAWL_DB",
+    show_envvar=True,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+)
+@click.option(
+    "--archive",
+    default="data/archive",
+    envvar="ZONECRAWL_ARCHIVE",
+    show_envvar=True,
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Processes that read the archive (0: one per core).",
+)
+def reprocess(db: str, archive: str, jobs: int) -> None:
     """Re-run the extractors over the archived pages, without touching the network.
 
     The latest successful response of each URL is read again; its document and metrics replace the
-    stored ones. A progress bar goes to stderr, the counts to stdout.
+    stored ones, the same whatever --jobs is. A page that can no longer be read loses its old
+    document and metrics, is recorded as an error, and makes the exit status 1. A progress bar goes
+    to stderr, the counts to stdout.
     """
+    import sqlite3
+    from concurrent.futures.process import BrokenProcessPool
+
     from crawler.reprocess import reprocess as run
 
-    click.echo(run(db_path=db, archive_dir=archive).line())
+    try:
+        counts = run(db_path=db, archive_dir=archive, jobs=jobs)
+    except BrokenProcessPool as e:  # a worker killed (out of memory?): the run is closed as failed
+        click.echo(f"zonecrawl reprocess: a worker process died: {e}", err=True)
+        raise click.exceptions.Exit(1) from None
+    except (OSError, sqlite3.Error) as e:  # a database or archive that cannot be used: say so, in one line
+        click.echo(f"zonecrawl reprocess: {e}", err=True)
+        raise click.exceptions.Exit(2) from None
+    click.echo(counts.line())
+    if counts.unreadable:
+        click.echo(
+            f"zonecrawl reprocess: {counts.unreadable} of {counts.pages} pages could not be read; "
+            f"{counts.removed} stale documents removed with their metrics (errors of run {counts.run})",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
 
 
-@cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    envvar="ZONECRAWL_DB",
+    show_envvar=True,
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+)
 @click.option("-p", "--port", default=8001, show_default=True, type=int)
-def serve(db: str, port: int) -> None:
-    """Browse the database with Datasette, read-only, on 127.0.0.1."""
+@click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- DATASETTE OPTION]...")
+def serve(db: str, port: int, datasette_options: tuple[str, ...]) -> None:
+    """Browse the database with Datasette, read-only, on 127.0.0.1.
+
+    New pages show while a crawl or `reprocess` writes; no restart is needed. Options after `--`
+    go to `datasette serve` as they are, e.g. `zonecrawl serve -- --setting max_returned_rows 2000`.
+    """
     from crawler.serve import serve as run
 
-    run(db_path=db, port=port)
+    status = run(db_path=db, port=port, extra=datasette_options)
+    if status:
+        raise click.exceptions.Exit(status)
 
 
 @cli.command()
 @click.argument("zone")
 @click.argument("indicators", nargs=-1, metavar="[INDICATOR]...")
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    envvar="ZONECRAWL_DB",
+    show_envvar=True,
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True
 )
@@ -246,7 +349,14 @@ EXPORTS = ["facts", "panel", "metrics", "documents", "zones", "runs", "errors", 
 
 @cli.command()
 @click.argument("table", type=click.Choice(EXPORTS), default="metrics")
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    envvar="ZONECRAWL_DB",
+    show_envvar=True,
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="jsonl", show_default=True
 )
@@ -305,6 +415,9 @@ def export(table: str, db: str, fmt: str, bom: bool, output: str) -> None:
     except (ValueError, OSError, sqlite3.DatabaseError) as e:
         click.echo(f"zonecrawl: {db}: {e}", err=True)
         raise click.exceptions.Exit(1) from None
+
+
+cli.add_command(merge)  # crawler/merge.py: combine the databases of several crawl nodes
 
 
 if __name__ == "__main__":

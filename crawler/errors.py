@@ -16,6 +16,7 @@ TOO_LARGE = "too_large"
 ROBOTS = "robots"
 PARSE = "parse"
 REFUSED = "refused"  # off the spider's sites, not http(s), or an internal address
+STORE = "store"  # fetched, but the pipeline could not archive or save it (a full disk, a read-only database)
 OTHER = "other"
 
 # Exception class names (Scrapy 2.19 and Twisted) by kind; names, so that a renamed or missing

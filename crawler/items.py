@@ -1,4 +1,5 @@
-"""What spiders hand to the pipelines: a fetched page as raw bytes, or a fetch that failed."""
+"""What spiders hand to the pipelines (a fetched page as raw bytes, or a fetch that failed), and
+the document item that feed exports (`scrapy crawl -O`) write instead of the bytes."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ class FetchError:
 
     def __repr__(self) -> str:
         return f"FetchError({self.kind}: {self.message})"
+
+
+def document_item(page: PageItem, document: dict, metrics: int) -> dict:
+    """The feed-export form of a saved page: its stored document as plain JSON-ready values, the
+    number of metrics read from it, and where it was fetched (no raw bytes)."""
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "spider": page.spider,
+        "list_url": page.list_url,
+        "fetched_at": page.fetched_at,
+        **{k: v for k, v in document.items() if k not in ("url", "fetched_at")},
+        "metrics": metrics,
+    }

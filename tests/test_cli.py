@@ -138,3 +138,14 @@ def test_an_extractor_bug_on_one_page_is_one_line_and_the_others_still_come_out(
         f"zonecrawl: {bad}: internal error, please report it: RuntimeError: boom"
     ]
     assert "Traceback" not in result.output
+
+
+def test_the_table_format_prints_the_readable_files_figures_when_one_fails(tmp_path):
+    good, empty = tmp_path / "a.txt", tmp_path / "b.html"
+    good.write_text("标题\n2021年，高新区新增企业10家。\n", encoding="utf-8")
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["metrics", str(good), str(empty)])
+    assert result.exit_code == 1
+    assert "10" in result.stdout and "企业" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "b.html" in lines[0] and "Traceback" not in result.output

@@ -68,7 +68,10 @@ def test_errors_are_recorded_and_the_exit_status_says_so(two_runs):
     ((status, error_count, items, stats),) = query(
         db, "select status, error_count, items, stats from runs where id = 1"
     )
-    assert status == "finished with errors" and error_count == 7
+    # the dead site gives no article: the run failed, and its summary names the site
+    assert status == "failed" and error_count == 7
+    assert first.stdout.startswith("run 1: failed; ") and "zzgx (" in first.stdout
+    assert "skipped: 2 pages (http_404 1, robots 1), not errors" in first.stdout
     stats = json.loads(stats)
     assert items == stats["zonecrawl/documents"] == expected_documents()
     assert stats["retry/count"] >= 2  # the 500 was retried before it was given up
