@@ -15,18 +15,30 @@ from __future__ import annotations
 
 import bisect
 import csv
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 from extractors.booktitles import in_title_of_work
 
 __all__ = ["Mention", "SubjectContext", "Zone", "find_mentions", "registry", "zones_table_rows"]
 
-DATA = Path(__file__).resolve().parent / "data" / "zones.tsv"
-PLACES = Path(__file__).resolve().parent / "data" / "places.tsv"
+# Read through importlib.resources, so the data files are found inside a zipped egg (Scrapyd) too.
+DATA = "data/zones.tsv"
+PLACES = "data/places.tsv"
+
+
+def _tsv_rows(path: str | None, bundled: str) -> list[dict[str, str]]:
+    """The rows of a tab-separated file: PATH when given, else the bundled data file BUNDLED."""
+    if path:
+        with open(path, encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f, delimiter="\t"))
+    text = resources.files("extractors").joinpath(bundled).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
+
 
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 _ZONE_HEAD = r"国家级高新技术产业开发区|国家高新技术产业开发区|高新技术产业开发区|高新技术产业园区|国家级高新区|国家高新区|高新区"
@@ -149,8 +161,7 @@ def _split_aliases(value: str) -> tuple[str, ...]:
 @cache
 def registry(path: str | None = None) -> tuple[Zone, ...]:
     """The national zones of the registry file, in its order."""
-    with open(path or DATA, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+    rows = _tsv_rows(path, DATA)
     return tuple(
         Zone(
             id=r["id"],
@@ -228,8 +239,7 @@ def _trie_pattern(words: list[str]) -> str:
 @cache
 def _gazetteer(path: str | None = None) -> tuple[dict[str, str], ...]:
     """The rows of the place-name file (`name`, `short`, `level`, `province`, `prefecture`)."""
-    with open(path or PLACES, encoding="utf-8", newline="") as f:
-        return tuple(csv.DictReader(f, delimiter="\t"))
+    return tuple(_tsv_rows(path, PLACES))
 
 
 @dataclass(frozen=True)
