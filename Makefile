@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint format demo bench clean
+.PHONY: venv test test-browser lint format demo bench clean
 
 venv: $(STAMP)
 
@@ -17,6 +17,12 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# `zonecrawl serve` in headless Chromium (Debian's package, installed here when missing); the
+# series chart's screenshot lands in build/browser/. Plain `make test` skips tests/browser/.
+test-browser: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	ZONECRAWL_BROWSER=1 $(BIN)/python -m pytest tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -219,30 +219,217 @@ def test_tables_show_their_facets_and_stay_read_only(db):
     async def write():
         ds = app(db)
         await ds.invoke_startup()
-        assert not ds.databases["zones"].is_mutable
-        return await ds.client.get("/zones.json?sql=delete+from+documents")
+        return [
+            await ds.client.get(f"/zones.json?sql={sql}")
+            for sql in ("delete+from+documents", "update+documents+set+title=1", "drop+table+runs")
+        ]
 
-    assert asyncio.run(write()).status_code >= 400
+    assert [r.status_code >= 400 for r in asyncio.run(write())] == [True] * 3
     assert _all(db, "select count(*) from documents")[0][0] == N_DOCUMENTS
 
 
-def test_serve_binds_to_localhost_and_shows_fresh_writes(tmp_path, monkeypatch):
+def _capture_uvicorn(monkeypatch) -> dict:
+    """Stand in for uvicorn.run: what `serve` would listen on, and the ASGI app it would serve."""
+    import uvicorn
+
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: started.update(kw, asgi=asgi))
+    return started
+
+
+def _get_from(asgi, path: str):
+    import httpx
+
+    async def go():
+        transport = httpx.ASGITransport(app=asgi)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            response = await client.get(path)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+    return asyncio.run(go())
+
+
+def test_serve_binds_to_localhost_and_shows_writes_of_an_open_store(tmp_path, monkeypatch):
     path = tmp_path / "live.db"
     store = Store(path)  # still open: its writes sit in the write-ahead log
     _fill(store)
-    started = {}
-
-    def run(asgi, **kw):
-        started.update(kw, asgi=asgi)
-
-    import uvicorn
-
-    monkeypatch.setattr(uvicorn, "run", run)
-    serve_module.serve(path, port=8765)
+    started = _capture_uvicorn(monkeypatch)
+    assert serve_module.serve(path, port=8765) == 0
     assert (started["host"], started["port"]) == (HOST, 8765) == ("127.0.0.1", 8765)
-    assert len(_get(path, "/live/documents.json?_shape=array&_size=max")) == N_DOCUMENTS
-    assert len(_get(path, "/live/conflicts.json?_shape=array")) == 1  # the canned queries follow the file
+    asgi = started["asgi"]
+    assert len(_get_from(asgi, "/live/documents.json?_shape=array&_size=max")) == N_DOCUMENTS
+    assert (
+        len(_get_from(asgi, "/live/conflicts.json?_shape=array")) == 1
+    )  # the canned queries follow the file
+    new_page = ("http://new.example.cn/1.html", *handmade.PAGES[0][1:])
+    handmade.fill(store, None, pages=[new_page])  # written while served, no restart
+    assert len(_get_from(asgi, "/live/documents.json?_shape=array&_size=max")) == N_DOCUMENTS + 1
     store.close()
+
+
+def test_serve_passes_further_options_to_datasette(db, monkeypatch):
+    started = _capture_uvicorn(monkeypatch)
+    args = ["serve", "--db", str(db), "-p", "8766", "--", "--setting", "max_returned_rows", "7"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    settings = _get_from(started["asgi"], "/-/settings.json")
+    assert settings["max_returned_rows"] == 7
+    assert settings["sql_time_limit_ms"] == serve_module.SETTINGS["sql_time_limit_ms"]  # ours still apply
+    assert started["host"] == HOST and started["port"] == 8766
+    # Without `--`, an option zonecrawl does not know goes through too.
+    started.clear()
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--cors"])
+    assert result.exit_code == 0, result.output
+    assert started["host"] == HOST
+
+
+def test_serve_rejects_an_unknown_datasette_option(db, monkeypatch):
+    started = _capture_uvicorn(monkeypatch)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--", "--no-such-option"])
+    assert result.exit_code == 2
+    assert "Error: No such option" in result.output and "'--no-such-option'" in result.output
+    assert "Traceback" not in result.output and not started
+
+
+WRITER = """
+import sys, time
+sys.path.insert(0, {tests!r})
+import handmade
+from crawler.store import Store
+
+with Store({path!r}) as store:
+    for i in range({n}):
+        page = ("http://writer.example.cn/%d.html" % i, *handmade.PAGES[i % len(handmade.PAGES)][1:])
+        handmade.fill(store, None, pages=[page])
+        time.sleep(0.01)
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def test_serve_while_another_process_writes(tmp_path):
+    """A real `zonecrawl serve` on 127.0.0.1 while a second process saves pages: every request
+    answers, none sees a damaged file, and the new documents show without a restart."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    path = tmp_path / "zones.db"
+    with Store(path) as store:
+        _fill(store)
+    port, n = _free_port(), 60
+    base = f"http://{HOST}:{port}/zones"
+    count_url = f"{base}.json?sql=select+count(*)+as+n+from+documents&_shape=array"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "serve", "--db", str(path), "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):  # until it listens
+            try:
+                if _fetch(count_url)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        tests = str(Path(__file__).parent)
+        writer = subprocess.Popen([sys.executable, "-c", WRITER.format(tests=tests, path=str(path), n=n)])
+        seen, failures = [], []
+        while writer.poll() is None:
+            for url in (count_url, f"{base}/documents.json?_search=%E9%BA%93%E8%B0%B7&_size=5"):
+                status, text = _fetch(url)
+                if status != 200 or "malformed" in text:
+                    failures.append((status, text[:200]))
+                elif url == count_url:
+                    seen.append(json.loads(text)[0]["n"])
+        assert writer.returncode == 0
+        status, text = _fetch(count_url)
+        assert status == 200 and json.loads(text)[0]["n"] == N_DOCUMENTS + n
+        assert failures == []
+        assert seen == sorted(seen) and len(set(seen)) > 1  # the count grew while we watched
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "malformed" not in server.stderr.read()
+
+
+def _search(db, table: str, q: str, column: str) -> set[str]:
+    from urllib.parse import quote
+
+    rows = _get(db, f"/zones/{table}.json?_search={quote(q)}&_shape=array&_size=max&_col={column}")
+    return {r["id"] for r in rows}
+
+
+def _containing(db, table: str, columns: list[str], terms: list[str]) -> set[str]:
+    rows = _all(
+        db,
+        f"select id, {' || char(10) || '.join(f'coalesce({c}, {chr(39)}{chr(39)})' for c in columns)} from {table}",
+    )
+    return {i for i, text in rows if all(t.lower() in text.lower() for t in terms)}
+
+
+def test_table_search_box_finds_short_chinese_words(db):
+    for q in ("麓谷", "洛", "长沙", "衡阳", "高新技术企业", "长沙 高新技术企业", "麓谷 2021"):
+        expected = _containing(db, "documents", ["title", "body"], q.split())
+        assert _search(db, "documents", q, "title") == expected, q
+        assert expected, q
+    for q in ("企业", "营收", "家", "高新技术企业"):
+        expected = _containing(db, "metrics", ["sentence"], [q])
+        assert _search(db, "metrics", q, "sentence") == expected, q
+    assert _search(db, "documents", "没有这个", "title") == set()
+    assert _search(db, "documents", "%", "title") == _containing(db, "documents", ["title", "body"], ["%"])
+
+
+def test_store_search_answers_as_the_search_box(db):
+    """`Store.search` and the table search box find the same rows, short words and several words."""
+    with Store(db) as store:
+        for q in ("麓谷", "长沙 高新技术企业", "高新技术企业", "麓谷 2021", "没有这个"):
+            assert {r["id"] for r in store.search(q, limit=1000)} == _search(db, "documents", q, "title"), q
+        for q in ("企业", "营业收入 增长"):
+            hits = {r["id"] for r in store.search(q, "metrics", limit=1000)}
+            assert hits == _containing(db, "metrics", ["sentence"], q.split()), q
+
+
+def test_search_page_shows_the_short_query(db):
+    async def go():
+        ds = app(db)
+        await ds.invoke_startup()
+        return (await ds.client.get("/zones/documents?_search=%E9%BA%93%E8%B0%B7")).text
+
+    page = asyncio.run(go())
+    assert 'value="麓谷"' in page  # the box keeps what was typed
+    n = len(_containing(db, "documents", ["title", "body"], ["麓谷"]))
+    assert f"{n} row{'s' if n > 1 else ''} where search matches &#34;麓谷&#34;" in page
+    assert "麓谷2021年成绩单" in page
+
+
+def test_zone_chart_canned_query_and_chart_plugin(db):
+    rows = _get(db, "/zones/zone_chart.json?zone=麓谷&indicator=high_tech_enterprises&_shape=array")
+    assert [(r["series"], r["year"], r["value"]) for r in rows] == [
+        ("high_tech_enterprises change net", 2022, 312),
+        ("high_tech_enterprises level stock", 2021, 1856),  # the year-end figure beside the year's 1850
+        ("high_tech_enterprises level stock", 2022, 2168),
+    ]
+    plugins = {p["name"] for p in _get(db, "/-/plugins.json")}
+    assert "datasette-vega" in plugins  # the chart on every table and query page
 
 
 def test_export_jsonl_and_csv(db, tmp_path):

@@ -1,0 +1,1 @@
+"""Datasette plugins that `zonecrawl serve` loads (plain Datasette: `--plugins-dir` this folder)."""
