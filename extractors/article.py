@@ -10,12 +10,23 @@ headline is found, the byline near it read, and the body taken from the densest 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from lxml import etree
 
 from extractors import content, pagemeta
-from extractors.dates import find_dates, parse_date, url_date
+from extractors.dates import (
+    comment_date,
+    complete_date,
+    days_before,
+    find_dates,
+    lead_date,
+    parse_date,
+    partial_date,
+    relative_days,
+    url_date,
+)
 from extractors.decode import charset_from_headers, decode_html, sniff_utf16
 from extractors.normalise.markup import drop_invisible
 from extractors.records import Article, UnreadableInput
@@ -112,7 +123,7 @@ def extract_page(
             text = text[:MAX_BYTES]
             flags.append(TRUNCATED)
     is_html = bool(_MARKUP.search(text[:8192]))
-    article = _from_html(text, url, flags) if is_html else _text_dump(text, url)
+    article = _from_html(text, url, flags, headers) if is_html else _text_dump(text, url)
     article.flags = sorted(set(article.flags) | set(flags))
     return article, is_html
 
@@ -181,7 +192,9 @@ def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
     return og if og.startswith("http") else None
 
 
-def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
+def _from_html(
+    text: str, url: str | None, flags: list[str], headers: Mapping[str, str] | None = None
+) -> Article:
     root, damaged = _parse(text)
     if root is None:
         raise UnreadableInput("no HTML content could be parsed")
@@ -215,30 +228,45 @@ def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
     ):
         # The <title> names no article (the site alone, keyword spam): the headline above the text.
         title, headline = found
-    # The byline: just after the headline, or just before the article block.
-    if headline is not None:
-        near_parts = _following(headline, NEAR_CHARS)
-    else:
-        near_parts = _preceding(block[0], NEAR_CHARS) if block else []
+    # The byline: just after the headline (or inside its box, under the headline's own text), or
+    # just before the article block.
+    near_parts = _near_parts(headline, title, block)
     near = _text_of(near_parts, NEAR_CHARS)
     fields = pagemeta.read_byline(near)
     # Unlabelled dates are looked for only above the article's text: below a short article the
     # window reaches the related list and its dates.
     prose = content.first_prose(block, stats)
     stop = (stats.index[prose], stats.index) if prose in stats.index else None
-    dated = _dated_element(near_parts, NEAR_CHARS, stop)
+    known = pagemeta.known_dates(meta, scripted, url_date(url), parse_date(ld.get("datepublished")))
+    top = pagemeta.read_byline(_text_above(near_parts, stop))
+    byline = _byline_date(near_parts, top, stop, known)
+    if byline is None:
+        byline = _other_byline(root, meta, title, headline, copies, block, stop, known)
     # A byline printed under the article (portals, Q&A sites) is read when the top has none.
-    below = pagemeta.read_byline(_text_of(_following(block[-1], NEAR_CHARS), NEAR_CHARS)) if block else {}
+    below = (
+        pagemeta.read_byline(_own_foot(_text_of(_following(block[-1], NEAR_CHARS), NEAR_CHARS)))
+        if block
+        else {}
+    )
+    standalone = _standalone_date(near_parts, NEAR_CHARS, stop) or _pub_named_date(root, stop)
     if headline is not None:
         _cut_before(headline, block)
     lines = content.block_lines(block, stats)
 
     # The article's own date, most trusted first: what the page says about itself in meta data,
-    # then a byline (labelled, then a date standing alone under the headline), then the URL; a
-    # date inside the text or in a related list below is never taken.
+    # then a byline (time element, labelled, short and completed), then the URL, a foot line, a
+    # date standing alone under the headline, a dated lead, scripts, a relative day and CMS
+    # comments; a date inside the text, in a related list, comments or a footer is never taken.
+    # (htmldate as one more fallback was measured on the dev set: it only added wrong dates.)
     date = pagemeta.meta_date(meta) or parse_date(ld.get("datepublished") or ld.get("datecreated"))
-    date = date or dated or fields.get("date") or url_date(url) or below.get("date")
-    date = date or _standalone_date(near_parts, NEAR_CHARS, stop) or scripted
+    date = date or byline or url_date(url) or below.get("date") or standalone
+    date = (
+        date
+        or _lead_date(lines)
+        or scripted
+        or _relative_date(top, _text_pieces(near_parts, stop), text, headers)
+    )
+    date = date or comment_date(text)
     source = pagemeta.meta_value(meta, ("contentsource", "source"))
     if not source or "/" in source:  # a URL is no source name
         source = fields.get("source")
@@ -255,6 +283,126 @@ def _from_html(text: str, url: str | None, flags: list[str]) -> Article:
         url=url,
         body="\n".join(lines),
     )
+
+
+def _near_parts(
+    headline: etree._Element | None, title: str | None, block: list[etree._Element]
+) -> list[etree._Element | str]:
+    """Where the byline is looked for: what follows the headline, preceded by the headline box's
+    own children that do not hold the headline text (a box with the title and a time line); or,
+    without a headline, what comes just before the article block."""
+    if headline is None:
+        return _preceding(block[0], NEAR_CHARS) if block else []
+    inner: list[etree._Element | str] = []
+    if len(headline) and title:
+        for child in headline:
+            if isinstance(child.tag, str) and title not in " ".join("".join(child.itertext()).split()):
+                inner.append(child)
+    return inner + _following(headline, NEAR_CHARS)
+
+
+def _byline_date(
+    parts: list[etree._Element | str], fields: dict, stop: _Stop, known: list[str]
+) -> str | None:
+    """The date of a byline: a time-named element, a labelled date, or a labelled short date
+    (no year, two-digit year) completed from the page's other dates."""
+    if d := _dated_element(parts, NEAR_CHARS, stop) or fields.get("date"):
+        return d
+    if part := fields.get("partial_date") or _dated_element(parts, NEAR_CHARS, stop, _short_date):
+        return complete_date(part, known)
+    return None
+
+
+def _short_date(text: str) -> tuple[int | None, int, int] | None:
+    """A short date (`18-03-08`, `10-08 12:00`) that is all a time-named element holds."""
+    return partial_date(text) if len(text) <= 30 and not find_dates(text) else None
+
+
+# Where the text under an article stops being its own foot line: a related list, comments, the
+# site's footer and copyright line.
+_FOOT_END = re.compile(
+    r"相关(?:新闻|文章|阅读|链接|报道|推荐)|热门|推荐阅读|网友评论|评论列表|版权所有|©|Copyright|ICP|备案号|主办单位",
+    re.IGNORECASE,
+)
+
+
+def _own_foot(text: str) -> str:
+    """The text under the article up to where the related list, comments or footer begin."""
+    m = _FOOT_END.search(text)
+    return text[: m.start()] if m else text
+
+
+def _text_above(parts: list[etree._Element | str], stop: _Stop) -> str:
+    """The window's text above the article's first paragraph: a labelled date further down (a
+    footer's `更新时间`) is not the byline's."""
+    return " ".join(_text_pieces(parts, stop))[:NEAR_CHARS]
+
+
+def _other_byline(
+    root: etree._Element,
+    meta: dict[str, str],
+    title: str | None,
+    headline: etree._Element | None,
+    copies: list[etree._Element],
+    block: list[etree._Element],
+    stop: _Stop,
+    known: list[str],
+) -> str | None:
+    """The byline date under another copy of the headline (a title bar above the text's own copy),
+    or, where no headline element was found, under an old portal's plain cell showing the <title>."""
+    for other in copies:
+        if other is not headline:
+            parts = _near_parts(other, title, block)
+            if d := _byline_date(parts, pagemeta.read_byline(_text_above(parts, stop)), stop, known):
+                return d
+    if headline is None and (cell := pagemeta.title_cell(root, meta)) is not None:
+        parts = _near_parts(cell, title, block)
+        fields = pagemeta.read_byline(_text_above(parts, stop))
+        return _byline_date(parts, fields, stop, known) or _standalone_date(parts, NEAR_CHARS, stop)
+    return None
+
+
+def _lead_date(lines: list[str]) -> str | None:
+    """The date of a news lead (`【中国高新网2005年3月2日报道】`) in the first lines of the text."""
+    for line in lines[:3]:
+        if d := lead_date(line):
+            return d
+    return None
+
+
+# The time a page was served, as its scripts or headers give it: what `昨天` counts back from.
+_SERVED = re.compile(
+    r"""(?:svr_time|server_?time|serverTime|sys_?time|nowTime)["']?\s*[:=]\s*["']?(1\d{9,12})"""
+)
+
+
+def _relative_date(
+    fields: dict, pieces: Iterable[str], html: str, headers: Mapping[str, str] | None
+) -> str | None:
+    """A relative byline day (`昨天`, `前天`) counted back from when the page was served."""
+    days = fields.get("days_back")
+    if days is None:
+        # Unlabelled: a short piece of its own above the text (`昨天 22:17` in the byline).
+        days = next((d for p in pieces if len(p) <= 30 and (d := relative_days(p)) is not None), None)
+    if days is None:
+        return None
+    served = None
+    if m := _SERVED.search(html):
+        served = parse_date(m[1][:10])
+    elif value := _header(headers, "date"):
+        from datetime import timedelta, timezone
+        from email.utils import parsedate_to_datetime
+
+        try:
+            # The server's clock in GMT: the byline's `昨天` is a day in China's time zone.
+            stamp = parsedate_to_datetime(value)
+            china = (
+                stamp.astimezone(timezone(timedelta(hours=8))) if stamp.tzinfo else stamp + timedelta(hours=8)
+            )
+            served = china.date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            served = None
+    return days_before(served, days) if served else None
 
 
 def _last_before(els: list[etree._Element], block: etree._Element, stats: content.Stats) -> etree._Element:
@@ -276,6 +424,7 @@ def _first_date(text: str) -> str | None:
 # A text node with sentence punctuation, or longer than this, is prose: a date in it is an event's.
 _STANDALONE = 100
 _PROSE = re.compile(r"[，。；！？]")
+_NOTE = re.compile(r"[（(][^（()）]{0,20}[)）]")
 
 
 # Where a search below the headline stops: (the document index of the article's first paragraph,
@@ -293,7 +442,9 @@ def _standalone_date(parts: list[etree._Element | str], limit: int, stop: _Stop 
         if seen >= limit:
             return None
         seen += len(piece)
-        if piece and len(piece) <= _STANDALONE and not _PROSE.search(piece) and (d := _first_date(piece)):
+        # A note in brackets after the date (`（北京时间，星期三）`) is no sentence.
+        bare = _NOTE.sub("", piece)
+        if piece and len(piece) <= _STANDALONE and not _PROSE.search(bare) and (d := _first_date(bare)):
             return d
     return None
 
@@ -373,10 +524,16 @@ _TIME_NAME = re.compile(r"time|date|pub|publish", re.IGNORECASE)
 _OTHER_TIME = re.compile(r"update|up-time|modif|recommend|comment|related|expire", re.IGNORECASE)
 
 
-def _dated_element(parts: list[etree._Element | str], limit: int, stop: _Stop = None) -> str | None:
+def _dated_element(
+    parts: list[etree._Element | str],
+    limit: int,
+    stop: _Stop = None,
+    read: Callable[[str], Any] | None = None,
+) -> Any:
     """The date of the first time-named element among the parts (attribute or text), within
     `limit` characters of text and above the article's text: a time element in the article or
-    the related list below it is no byline."""
+    the related list below it is no byline. `read` reads the element's text instead of the full
+    date patterns (attributes are then not read)."""
     seen = 0
     for p in parts:
         if isinstance(p, str):
@@ -395,12 +552,38 @@ def _dated_element(parts: list[etree._Element | str], limit: int, stop: _Stop = 
                 continue
             if _OTHER_TIME.search(names):
                 continue
-            for value in (el.get("datetime"), el.get("data-time"), el.get("content")):
+            for value in (el.get("datetime"), el.get("data-time"), el.get("content")) if read is None else ():
                 if value and (d := parse_date(value)):
                     return d
             text = " ".join(t.strip() for t in el.itertext() if t.strip())
-            if len(text) <= 80 and (d := _first_date(text)):
+            if len(text) <= 80 and (d := (read or _first_date)(text)):
                 return d
+    return None
+
+
+# Names that say publication itself (`paperdate`, `pubtime`, `publish-date`, `fbsj` for 发布时间),
+# unlike `date`/`time`/`today`, which a page header's clock also wears.
+_PUB_NAME = re.compile(r"pub|paper_?date|release|fbsj|fabu", re.IGNORECASE)
+
+
+def _pub_named_date(root: etree._Element, stop: _Stop) -> str | None:
+    """The date of the first element above the article's text whose id or class names the
+    publication (an e-paper's `paperdate` in the page header, above the headline)."""
+    body = root.find("body")
+    if body is None or stop is None:  # without the text's start, a related list's stamps are in reach
+        return None
+    for el in body.iter():
+        if not isinstance(el.tag, str) or _reached(el, stop):
+            return None
+        names = f"{el.get('class', '')} {el.get('id', '')}"
+        if not _PUB_NAME.search(names) or _OTHER_TIME.search(names):
+            continue
+        for value in (el.get("datetime"), el.get("content")):
+            if value and (d := parse_date(value)):
+                return d
+        text = " ".join(t.strip() for t in el.itertext() if t.strip())
+        if len(text) <= 40 and (d := _first_date(text)):
+            return d
     return None
 
 

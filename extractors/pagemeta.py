@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from extractors.content import text_upto
-from extractors.dates import find_dates, parse_date
+from extractors.dates import find_dates, parse_date, partial_date, relative_days
 from extractors.normalise.spam import is_spam_line
 
 # Meta names (lower case) by field, in order of trust.
@@ -23,7 +23,14 @@ DATE_KEYS = (
     "pub_date", "article:published_time", "og:article:published_time", "og:published_time",
     "og:release_date", "og:time", "datepublished", "firstpublishedtime", "article:published",
     "published_time", "publication_date", "releasedate", "weibo:article:create_at", "dc.date.issued",
-    "dc.date", "dcterms.issued", "dcterms.created", "created", "date",
+    "dc.date", "dcterms.issued", "dcterms.created", "created", "date", "publishedtime", "publishdatetime",
+    "pub-date", "publish-date", "releasetime", "parsely-pub-date", "sailthru.date", "article.published",
+    "bytedance:published_time", "datecreated",
+)  # fmt: skip
+# Last-change stamps: never the publication date, but they give the year a short byline leaves out.
+UPDATE_KEYS = (
+    "dateupdate", "datemodified", "article:modified_time", "og:updated_time", "lastmodified", "updatetime",
+    "last-modified",
 )  # fmt: skip
 SOURCE_KEYS = ("contentsource", "source", "og:article:source", "article:source", "mediaid", "og:site_name")
 AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "byline")
@@ -302,6 +309,15 @@ def find_headline(
     return None, None, []
 
 
+def title_cell(root: etree._Element, meta: dict[str, str]) -> etree._Element | None:
+    """A plain element showing the page's <title> (or `ArticleTitle`), where no headline element
+    was found: what an old portal's byline row sits under."""
+    refs = [clean(v) for v in (meta.get("articletitle"), clean(root.findtext(".//title"))) if v]
+    ref_grams = [g for g in (_bigram_set(strip_site_suffix(r)) for r in refs if not is_spam_line(r)) if g]
+    best, _ = _best_match(_text_cells(root), ref_grams) if ref_grams else (None, [])
+    return best[4] if best else None
+
+
 # At most this much text between a headline and the article's first paragraph.
 HEAD_GAP = 400
 
@@ -342,7 +358,25 @@ def has_label(text: str) -> bool:
     return _LABEL.search(text) is not None
 
 
-def read_byline(text: str) -> dict[str, str]:
+def _read_date_value(value: str, fields: dict) -> None:
+    """A labelled date: a full one, or one without its year or century (`10-08 12:00`, `18-03-08`)
+    or a relative day (`昨天`) that the caller completes from other dates on the page."""
+    if dates := find_dates(value):
+        fields.setdefault("date", dates[0][1])
+    elif part := partial_date(value):
+        fields.setdefault("partial_date", part)
+    elif (days := relative_days(value)) is not None:
+        fields.setdefault("days_back", days)
+
+
+def known_dates(meta: dict[str, str], *more: str | None) -> list[str]:
+    """Every full date the page's meta tags (publication and last-change) and the other sources
+    give: what a short byline date is completed against."""
+    out = [d for k in DATE_KEYS + UPDATE_KEYS if (v := meta.get(k)) and (d := parse_date(v))]
+    return out + [d for d in more if d]
+
+
+def read_byline(text: str) -> dict:
     """Labelled fields in a byline: `source`, `author`, `editor`, `date`, where the text gives them."""
     fields: dict[str, str] = {}
     labels = list(_LABEL.finditer(text))
@@ -352,8 +386,7 @@ def read_byline(text: str) -> dict[str, str]:
         if not value:
             continue
         if label in _DATE_LABELS:
-            if dates := find_dates(value[:40]):
-                fields.setdefault("date", dates[0][1])
+            _read_date_value(value[:40], fields)
             continue
         # A value ends at a bracket, a wide gap or an unlabelled date (`来源:新华网 2024-05-10`);
         # a source also at a single space (`来源:鞭牛士 北京 举报`).

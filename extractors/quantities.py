@@ -56,13 +56,15 @@ _CN_CHARS = _D + "".join(_SMALL) + "".join(_TENS) + "万亿几"
 _SP = r"[ \t]{0,3}"
 # A Chinese numeral starts with a digit, 十 or 廿; 百/千/万 alone are words (百姓, 千万不要, 万一).
 # Its length is capped so that a run of thousands of numeral characters is read in linear time.
+# 百三 = 130, 千三 = 1300 (the 一 left out, one digit after), 半百 = 50; never 百三十 or 千万.
+_CN_SHORT = rf"[百佰千仟][{_DEC1}](?![{_CN_CHARS}点])|半百(?!分)"
 _CN = (
     rf"[{_D}十拾廿卅卌](?:{_SP}(?:[{_CN_CHARS}]|兆(?=[{_D}十拾]))){{0,40}}"
     rf"(?:{_SP}点{_SP}[{_DEC}]{{1,30}}+(?![十拾百佰千仟]|分(?!之))(?:{_SP}[万亿])*)?"
 )
 _AR = (
     r"(?:\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?|(?<![0-9A-Za-z.])\.\d+)"
-    r"(?:[eE][+\-]?\d{1,3}(?![0-9A-Za-z]))?"
+    r"(?:[eE][+\-]?\d{1,3}(?![0-9A-Za-z])|\^[+\-]{0,2}\d{1,3}(?![0-9.]))?"  # 2e5, 10^8, 2^-1
 )
 # Multipliers written after Arabic digits; k only where no Latin unit follows (5kg, 3kW).
 _MULT = (
@@ -82,7 +84,7 @@ _CURRENCY_SIGNS = {"$": "美元", "￥": "元", "¥": "元", "€": "欧元", "�
 _NUM = (
     rf"(?P<cur>[$￥¥€£₩])?(?P<neg>{_MINUS}|负|零下)?"
     rf"(?:(?P<ar>{_AR})(?:[ \t]*(?P<mult>{_MULT})(?P<chain>{_CHAIN}))?"
-    rf"|(?P<cn>{_CN})(?P<cmult>个亿)?)"
+    rf"|(?P<cn>{_CN_SHORT}|{_CN})(?P<cmult>个亿)?)"
 )
 
 # Longest first, so that 个百分点 wins over 个 and 平方公里 over 公里.
@@ -91,7 +93,7 @@ _UNIT_WORDS = (
     "克 斤 千瓦时 千瓦 兆瓦 瓦 标箱 人次 家次 项次 个次 个月 小时 分钟 毫秒 年度 年 月 日 天 周 秒 摄氏度 ℃ 美元 "
     "欧元 日元 英镑 港元 港币 澳元 加元 韩元 卢布 新台币 台币 元 圆 块 家 个 户 人 项 只 名 件 位 所 座 条 台 套 辆 "
     "架 艘 栋 幢 间 张 本 篇 部 份 批 次 场 届 期 类 种 款 支 股 枚 颗 株 棵 朵 粒 盒 瓶 杯 册 宗 轮 头 处 "
-    "片 倍 号 层 楼 岁 页 章 节 方面 成 折"
+    "片 倍 号 层 楼 岁 页 章 节 方面 成 折 打"
 )
 _UNITS = sorted(_UNIT_WORDS.split(), key=len, reverse=True)
 _LATIN_UNITS = r"(?:km²|km2|m²|m³|km|kg|kWh|kW|MW|GW)(?![A-Za-z])"
@@ -109,11 +111,12 @@ _MIN_PRE = {"逾", "超过", "超", "不少于", "不低于", "不小于", "大�
 
 # Every quantity starts with one of these; the lookahead lets the scan skip other text fast.
 _FIRST = (
-    rf"[0-9{_D}十拾廿卅卌负$￥¥€£₩]|[-−](?=[0-9.百])|\.(?=[0-9])|[百佰千万][ \t]*分|不[少低足到超小大]|大[约于]|约|近"
+    rf"[0-9{_D}十拾廿卅卌负$￥¥€£₩]|[-−](?=[0-9.百])|\.(?=[0-9])|[百佰千万][ \t]*分|{_CN_SHORT}|不[少低足到超小大]"
+    r"|大[约于]|约|近"
     r"|将近|接近|逾|超|至少|多[达于]|低于|少于|小于|第"
 )
 _PNUM = rf"{_CN}|{_AR}|[百佰](?![分万亿千])"
-_FIRST_CHARS = f"0-9{_D}十拾廿卅卌负$￥¥€£₩\\-−.百佰千万不大约近将接逾超至多低少小第"
+_FIRST_CHARS = f"0-9{_D}十拾廿卅卌负$￥¥€£₩\\-−.百佰千仟万半不大约近将接逾超至多低少小第"
 _TAIL_PATTERN = (
     r"(?:[ \t]*(?P<mid>余|多|几|来(?=[个家人名年万亿])))?"
     r"(?(mid)(?:[ \t]*(?P<mult2>万亿|千万|百万|亿|万|千|百))?)"
@@ -153,6 +156,8 @@ _URL = re.compile(r"(?:https?|ftp)://[!-~]+|www\.[!-~]+")
 _PLAN = re.compile("十[一二三四五]五")
 # Measure words that count things but are not units of a figure: 三双, 十打.
 _MEASURE_NEXT = set("双打匹尾幅尊堆串束")
+# 一打 is a dozen, but 一打开, 三打白骨精: 打 starts a verb before these.
+_DA_VERB = set("开算造击破通响好出下进入工卡印包车电球架扫听捞压拼动扮折断理赢败过白祝了着")
 # 成 and 折 after a number are words far more often than ratios: 成员, 成立, 一成不变, 折合, 折旧.
 _CHENG_NEXT = set("员立为果本功效长熟交型绩就都分品像不效批套群")
 _ZHE_NEXT = set("合旧算射叠扣线返腾")
@@ -235,7 +240,7 @@ def _cn_integer(s: str, pair: bool = True) -> tuple[int, int, bool, int] | None:
             num, num_at, end = d, i, i + 1
         elif c in _SMALL:
             u = _SMALL[c]
-            if (last_small and u >= last_small) or (zero and num is None and not end):
+            if (last_small and u >= last_small) or (zero and num is None and not end and u != 10):
                 if num is not None:
                     num, end = None, num_at  # 八百一千: the 一 starts the next number
                     if pair_at > num_at:
@@ -297,6 +302,11 @@ def _read_cn(s: str) -> tuple[float, int, bool, float | None] | None:
     """A Chinese numeral, possibly with 点 and a range pair: (value, length used, approx, high)."""
     if len(s) == 1 and s in _DIGITS:
         return float(_DIGITS[s]), 1, False, None
+    if s == "半百":
+        return 50.0, 2, False, None
+    if len(s) == 2 and s[0] in _SMALL and s[1] in _DIGITS:  # 百三 = 130, 千三 = 1300
+        u = _SMALL[s[0]]
+        return float(u + _DIGITS[s[1]] * u // 10), 2, False, None
     whole, dot, frac = s.partition("点")
     if _PLAN.fullmatch(whole):
         return None
@@ -339,10 +349,23 @@ def _arabic(s: str) -> float | None:
     if s.isdigit():
         return float(s) if len(s) <= _MAX_DIGITS else None
     s = s.replace(",", "").replace("，", "")
+    if "^" in s:
+        return _power(s)
     mantissa = s.partition("e")[0].partition("E")[0]
     if len(mantissa.partition(".")[0]) > _MAX_DIGITS:
         return None  # a run of digits this long is an identifier, not an amount
     return float(s)
+
+
+def _power(s: str) -> float | None:
+    """`10^8`, `2^-1`, `1.1^--23` (two minus signs make a plus), or None past float range."""
+    base, _, exp = s.partition("^")
+    digits = exp.lstrip("+-")
+    sign = -1 if (len(exp) - len(digits) and exp[: len(exp) - len(digits)].count("-") % 2) else 1
+    try:
+        return float(base) ** (sign * int(digits))
+    except (OverflowError, ZeroDivisionError):
+        return None
 
 
 def _mult_value(m: str | None) -> float:
@@ -477,6 +500,9 @@ def _read(m: re.Match, text: str, units: Collection[str] | None) -> tuple[Quanti
         unit = "%" if percent else ""
     elif m["cn"] is not None and num_end - m.start("cn") == 1 and _numeral_is_word(m, t, text, num_end, unit):
         return None, num_end  # 大陆, 一是, 四川, 零部件: a word, not a number
+    elif unit == "打":
+        value, high, keep_unit = _read_dozen(text, t.end(), value, high)
+        unit = ""
     elif unit in _UNIT_FORMS or unit[-1:] == "点":
         exact = scale == 1.0 and high is None  # only a number with no multiplier or range is 九成
         value, unit, keep_unit, end = _read_unit_form(m, t, text, value, unit, exact, chinese)
@@ -502,6 +528,13 @@ def _read(m: re.Match, text: str, units: Collection[str] | None) -> tuple[Quanti
         bool(m["ord"]), fraction, chinese,
     )  # fmt: skip
     return q, max(end, start + 1)
+
+
+def _read_dozen(text: str, end: int, value: float, high: float | None) -> tuple[float, float | None, bool]:
+    """一打, 五十打: dozens, counted out (value, high, whether 打 stays with the number)."""
+    if text[end : end + 1] in _DA_VERB:
+        return value, high, False
+    return value * 12, None if high is None else high * 12, True
 
 
 # The number a step reads: (value, where the number ends and its tail begins, high end of a range,
@@ -763,6 +796,59 @@ def _merge_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+_CHAIN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+
+
+def _merge_zero_chains(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """`1千零1`, `2千零30万`, `100万三千`: a number ending in a multiplier and a smaller one after it
+    (past a 零, or written in the other script) are one number; a multiplier after the second part
+    scales both (`2千零30万` = 2030万)."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        while True:  # 200亿零四千230: a chain of parts
+            j = i + 1
+            if j < len(qs) and qs[j].text in _ZEROS and qs[j].start == q.end:
+                j += 1  # the 零 between, read as a number of its own
+            merged = _zero_chain(text, q, qs[j]) if j < len(qs) else None
+            if merged is None:
+                break
+            q, i = merged, j
+        out.append(q)
+        i += 1
+    return out
+
+
+def _zero_chain(text: str, q: Quantity, r: Quantity) -> Quantity | None:
+    """The number `q` and `r` make together, or None when they are two numbers."""
+    gap = text[q.end : r.start]
+    last = _CHAIN_UNITS.get(text[q.end - 1 : q.end].replace("仟", "千").replace("佰", "百"))
+    if (
+        last is None
+        or q.unit
+        or q.high is not None
+        or r.high is not None
+        or q.ordinal
+        or r.ordinal
+        or q.fraction
+        or r.fraction
+        or r.value <= 0
+        or not (len(gap) == 1 and gap in _ZEROS or (not gap and q.chinese != r.chinese))
+    ):
+        return None
+    if r.scale > last:  # 2千零30万: the 万 counts the whole
+        value = (q.value + r.value / r.scale) * r.scale
+    elif r.value < last:
+        value = q.value + r.value
+    else:
+        return None
+    return Quantity(
+        value, r.unit, text[q.start : r.end], q.start, r.end, None, q.approx or r.approx, r.bound or q.bound,
+        max(q.scale, r.scale), False, False, q.chinese or r.chinese,
+    )  # fmt: skip
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in TEXT, in order, with its unit, approximation and exact offsets."""
     return _scan(text, None)
@@ -827,7 +913,7 @@ def _scan(text: str, units: Collection[str] | None) -> list[Quantity]:
             if nxt != m.end():
                 pos = nxt  # read shorter (八百一千) or longer (七成六) than matched: scan on from there
                 break
-    qs = _merge_ranges(src, qs)
+    qs = _merge_ranges(src, _merge_zero_chains(src, qs))
     return qs if src is text else [_with_text(q, text) for q in qs]
 
 

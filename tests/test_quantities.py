@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -551,3 +552,75 @@ def test_very_long_lines_and_numbers_are_linear():
 )
 def test_text_with_no_numbers_gives_nothing(text):
     assert find_quantities(text) == [] and find_figures(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1千零1", 1001),
+        ("1千零20", 1020),
+        ("2千零30万", 20_300_000),
+        ("1千零1百", 1100),
+        ("两千零30", 2030),
+        ("100万三千", 1_003_000),
+        ("200亿零四千230", 20_000_004_230),
+        ("千三", 1300),
+        ("百三", 130),
+        ("零十", 10),
+        ("半百", 50),
+        ("一打", 12),
+        ("五十打", 600),
+        ("10^8", 1e8),
+        ("2^-1", 0.5),
+    ],
+)
+def test_colloquial_numerals_read_as_one_number(text, value):
+    qs = find_quantities(text)
+    assert [(q.text, pytest.approx(q.value)) for q in qs] == [(text, value)]
+
+
+def test_colloquial_numerals_keep_their_unit_in_prose():
+    text = "营收1千零20万元,园区现有企业2千零30家,年过半百,买了一打鸡蛋"
+    assert [(q.text, q.value, q.unit) for q in find_quantities(text)] == [
+        ("1千零20万元", 10_200_000, "元"),
+        ("2千零30家", 2030, "家"),
+        ("半百", 50, ""),
+        ("一打", 12, ""),
+    ]
+    assert [q.text for q in find_figures("营收2千零30万元", units={"元"})] == ["2千零30万元"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("一打开网页", [("一", 1)]),  # 打开 is a verb
+        ("三打白骨精", [("三", 3)]),
+        ("百三十", [("三十", 30)]),  # only one digit after a bare 百
+        ("千万不要", []),
+        ("2021年零3个月", [("2021年", 2021), ("零", 0), ("3个月", 3)]),  # 年 ends the first number
+        ("半百分点", []),
+    ],
+)
+def test_look_alikes_of_colloquial_numerals(text, expected):
+    assert [(q.text, q.value) for q in find_quantities(text)] == expected
+
+
+def test_public_whole_input_suite_reads_at_least_95_percent():
+    # tests/fixtures/numerals: Recognizers-Text and cn2an cases (see its README); bench/bench_numerals.py
+    # lists the misses.
+    cases = Path(__file__).parent / "fixtures" / "numerals" / "cases.tsv"
+    right = total = 0
+    for line in cases.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, value, _ = line.split("\t")
+        text = text.strip()
+        qs = find_quantities(text)
+        total += 1
+        right += (
+            len(qs) == 1
+            and (qs[0].start, qs[0].end) == (0, len(text))
+            and qs[0].value == pytest.approx(float(value), rel=1e-6, abs=1e-12)
+        )
+    assert total >= 300
+    assert right / total >= 0.95, f"{right}/{total}"
