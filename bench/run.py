@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["bench_extract.py", "bench_metrics.py", "bench_crawl.py"]
+ORDER = [
+    "bench_extract.py",
+    "bench_metrics.py",
+    "bench_numerals.py",
+    "bench_tables.py",
+    "bench_crawl.py",
+    "bench_extract_budget.py",
+    "bench_reprocess.py",
+]
 
 
 def main() -> int:

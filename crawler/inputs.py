@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from extractors.attachments import attachment_kind, read_attachment
 from extractors.document import read_document
 from extractors.records import Document, UnreadableInput
 
@@ -24,4 +25,6 @@ def read_path(path: Path) -> Document:
         data = path.read_bytes()
     except OSError as e:
         raise UnreadableInput(e.strerror or str(e)) from None
+    if attachment_kind(data, path.name):  # a spreadsheet or PDF bulletin: its tables and text
+        return read_attachment(data, doc=path.stem, name=path.name)
     return read_document(data, doc=path.stem)

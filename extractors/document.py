@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from urllib.parse import urlsplit
 
 from extractors.article import extract_page
+from extractors.grids import grids_of_text, strip_table_lines, tables_of_html
 from extractors.normalise import normalise, normalise_line
 from extractors.records import Article, Document
 
@@ -30,7 +31,10 @@ def read_document(
     `recurring` holds blocks seen on many pages of the same site (footers, charters); they are
     dropped from the body. Raises `UnreadableInput` when there is no page to read.
     """
-    return document_from_page(extract_page(data, url=url, headers=headers), doc, url, recurring)
+    page = extract_page(data, url=url, headers=headers)
+    if page[1] and not page[0].tables:  # the article reader kept no tables: read them off the page
+        page[0].tables = tables_of_html(data, headers)
+    return document_from_page(page, doc, url, recurring)
 
 
 def document_from_page(
@@ -39,7 +43,9 @@ def document_from_page(
     """The normalised document of a page `extract_page` has read (a crawl reads each page once
     and learns its site's recurring blocks from the raw article in between)."""
     article, from_html = page
-    body, flags = normalise(article.body, title=article.title, recurring=recurring, tail=not from_html)
+    tables = article.tables if from_html else grids_of_text(article.body)
+    text = strip_table_lines(article.body, tables)  # a table's cells are no paragraphs
+    body, flags = normalise(text, title=article.title, recurring=recurring, tail=not from_html)
     url = article.url or url
     return Document(
         doc=doc,
@@ -51,4 +57,5 @@ def document_from_page(
         author=normalise_line(article.author),
         body=body,
         flags=sorted(set(article.flags) | set(flags)),
+        tables=tables,
     )

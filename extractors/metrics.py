@@ -26,6 +26,7 @@ from extractors.lists import from_list, referent
 from extractors.periods import Period, PeriodContext
 from extractors.quantities import Quantity
 from extractors.records import Document
+from extractors.tablemetrics import table_records
 from extractors.zones import SubjectContext
 
 _NEW_LEVEL = re.compile(
@@ -271,6 +272,5 @@ def _dedupe(records: list[dict]) -> list[dict]:
 
 def extract_metrics(document: Document) -> list[dict]:
     """The metric records of one document, in the order of the text."""
-    if not document.body or not document.body.strip():
-        return []
-    return _Reader(document).run()
+    records = _Reader(document).run() if document.body and document.body.strip() else []
+    return records + table_records(document)  # the figures of its tables, after the text's
