@@ -7,7 +7,8 @@ database. Merging them gives what one crawl of all the sites would have given:
   a document that wins brings its metrics, which replace the older ones (metrics by content id);
 - runs keep their origin: each merged run is stored once, its settings naming the node database
   and the run id it had there (`merged_from`), and its errors are stored under it;
-- recurring site blocks (the cross-page boilerplate) as a union;
+- recurring site blocks (the cross-page boilerplate) and the earlier versions of changed documents
+  as unions;
 - facts rebuilt from the merged metrics; the zone registry is the target's own.
 
 Merging the same databases again changes nothing. Sources are opened read-only and checked before
@@ -30,7 +31,7 @@ from crawler.store import MIGRATIONS, Store, writing
 REQUIRED = ("runs", "errors", "documents", "metrics", "pages")
 # Tables the merge leaves alone: the target rebuilds or owns them.
 OWN = {"zones", "facts", "_migrations", "sqlite_sequence"}
-MERGED = {"runs", "errors", "documents", "metrics", "pages", "site_blocks"}
+MERGED = {"runs", "errors", "documents", "metrics", "pages", "site_blocks", "document_versions"}
 
 
 class MergeError(ValueError):
@@ -48,6 +49,7 @@ class SourceReport:
     pages: int = 0
     runs: int = 0
     errors: int = 0
+    versions: int = 0  # earlier versions of changed documents
     skipped_tables: list[str] = field(default_factory=list)
 
 
@@ -207,6 +209,22 @@ def merge_site_blocks(store: Store, src: sqlite3.Connection) -> None:
     store.db["site_blocks"].insert_all(_rows(src, "site_blocks", columns), ignore=True)
 
 
+def merge_versions(store: Store, src: sqlite3.Connection) -> int:
+    """Earlier versions of documents the target does not hold yet (a version is its document and
+    the fetch it came from); returns how many were added."""
+    if not src.execute("select 1 from sqlite_master where name = 'document_versions'").fetchone():
+        return 0
+    columns = [c for c in _shared_columns(src, store, "document_versions") if c != "id"]
+    stored = set(store.db.execute("select document_id, fetched_at from document_versions").fetchall())
+    rows = [
+        v
+        for v in _rows(src, "document_versions", columns)
+        if (v["document_id"], v["fetched_at"]) not in stored
+    ]
+    store.db["document_versions"].insert_all(rows)
+    return len(rows)
+
+
 # The whole merge
 
 
@@ -221,6 +239,7 @@ def merge_source(store: Store, path: str | Path, src: sqlite3.Connection) -> Sou
         merge_documents(store, src, runs, report)
         report.pages = merge_pages(store, src)
         merge_site_blocks(store, src)
+        report.versions = merge_versions(store, src)
     return report
 
 
@@ -265,7 +284,7 @@ def merge(target: str, sources: tuple[str, ...]) -> None:
     for r in reports:
         click.echo(
             f"{r.path}: {r.documents} documents taken ({r.kept} already as recent), {r.metrics} metrics, "
-            f"{r.pages} pages, {r.runs} runs, {r.errors} errors"
+            f"{r.pages} pages, {r.runs} runs, {r.errors} errors, {r.versions} earlier versions"
         )
         if r.skipped_tables:
             click.echo(f"{r.path}: not merged: {', '.join(r.skipped_tables)}", err=True)

@@ -20,6 +20,8 @@ PROJECT_URL = "https://github.com/zonecrawl/zonecrawl"
 
 BOT_NAME = "zonecrawl"
 SPIDER_MODULES = ["crawler.spiders"]
+# `scrapy crawl` exits 1 on the failures `zonecrawl crawl` exits 1 on (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # An honest user agent: who we are and where to read about it.

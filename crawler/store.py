@@ -248,7 +248,7 @@ def _m007_dataset(db: sqlite_utils.Database) -> None:
     facts.create_table(db)
 
 
-def _m009_versions(db: sqlite_utils.Database) -> None:
+def _m008_versions(db: sqlite_utils.Database) -> None:
     """Earlier versions of changed articles: what a document said before a re-fetch replaced it."""
     db["document_versions"].create(
         {
@@ -268,7 +268,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m005_site_blocks,
     _m006_site_block_pages,
     _m007_dataset,
-    _m009_versions,
+    _m008_versions,
 ]
 
 

@@ -64,7 +64,17 @@ def _content(db) -> dict[str, list]:
 
 def _everything(db) -> dict[str, list]:
     return {
-        t: _table(db, t) for t in ("documents", "metrics", "facts", "pages", "runs", "errors", "site_blocks")
+        t: _table(db, t)
+        for t in (
+            "documents",
+            "metrics",
+            "facts",
+            "pages",
+            "runs",
+            "errors",
+            "site_blocks",
+            "document_versions",
+        )
     }
 
 
@@ -102,6 +112,18 @@ def test_merging_twice_changes_nothing(tmp_path):
     merge_databases(target, [b])
     assert _everything(target) == once
     assert len(once["documents"]) == 2 and len(once["runs"]) == 2 and len(once["errors"]) == 1
+
+
+def test_earlier_versions_of_a_changed_article_come_along_once(tmp_path):
+    node = tmp_path / "node.db"
+    _save(node, URL_A, OLD_BODY, EARLY)
+    _save(node, URL_A, NEW_BODY, LATE)  # the page changed: the node keeps what it said before
+    target = tmp_path / "all.db"
+    merge_databases(target, [node])
+    merge_databases(target, [node])
+    with sqlite3.connect(target) as con:
+        versions = con.execute("select body, fetched_at, replaced_at from document_versions").fetchall()
+    assert versions == [(OLD_BODY, EARLY, LATE)]
 
 
 def test_runs_and_errors_keep_their_origin(tmp_path):

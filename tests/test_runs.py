@@ -286,15 +286,36 @@ def test_a_site_whose_pattern_matches_nothing_fails_and_says_so(tmp_path):
     assert "Connection refused" in done.stderr
 
 
+def scrapy_crawl(sites: Path, *args: str) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "portals", *args]
+    for k, v in {**FAST, "ZONECRAWL_SITES_FILE": str(sites)}.items():
+        cmd += ["-s", f"{k}={v}"]
+    return cmd
+
+
+@pytest.mark.slow
+def test_scrapy_crawl_exits_1_on_a_site_that_gives_nothing(tmp_path):
+    site = news_site()
+    try:
+        path = sites_file(tmp_path, {"redesigned": (site.base, r"^/articles/\d+\.shtml$")})
+        db = tmp_path / "scrapy.db"
+        done = run(
+            scrapy_crawl(path), env={"ZONECRAWL_DB": str(db), "ZONECRAWL_ARCHIVE": str(tmp_path / "w")}
+        )
+    finally:
+        site.close()
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "redesigned" in done.stderr and "no article link matched" in done.stderr
+    assert query(db, "select status from runs") == [(FAILED,)]
+
+
 @pytest.mark.slow
 def test_scrapy_crawl_closes_its_run_and_exports_documents(tmp_path):
     site = news_site()
     try:
         path = sites_file(tmp_path, {"news": (site.base, r"^/news/\d+\.html$")})
         db = tmp_path / "scrapy.db"
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "portals", "-O", str(tmp_path / "items.jsonl")]
-        for k, v in {**FAST, "ZONECRAWL_SITES_FILE": str(path)}.items():
-            cmd += ["-s", f"{k}={v}"]
+        cmd = scrapy_crawl(path, "-O", str(tmp_path / "items.jsonl"))
         done = run(cmd, env={"ZONECRAWL_DB": str(db), "ZONECRAWL_ARCHIVE": str(tmp_path / "warc")})
     finally:
         site.close()
