@@ -17,6 +17,33 @@ from crawler.tables import format_table
 from extractors.records import Document, UnreadableInput
 
 DEFAULT_DB = "data/zones.db"
+
+
+def db_option(**path: bool) -> Callable:
+    """`--db`: the database file, from $ZONECRAWL_DB when set (PATH: further `click.Path` checks)."""
+    return click.option(
+        "--db",
+        default=DEFAULT_DB,
+        envvar="ZONECRAWL_DB",
+        show_envvar=True,
+        show_default=True,
+        type=click.Path(dir_okay=False, **path),
+    )
+
+
+def archive_option(**path: bool) -> Callable:
+    """`--archive`: the folder of WARC files, from $ZONECRAWL_ARCHIVE when set."""
+    return click.option(
+        "--archive",
+        default="data/archive",
+        envvar="ZONECRAWL_ARCHIVE",
+        show_envvar=True,
+        show_default=True,
+        type=click.Path(file_okay=False, **path),
+        help="Folder of the WARC files every response is kept in.",
+    )
+
+
 T = TypeVar("T")
 
 
@@ -125,23 +152,8 @@ def metrics(files: tuple[str, ...], fmt: str) -> None:
 
 @cli.command()
 @click.argument("spiders", nargs=-1)
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    envvar="ZONECRAWL_DB",
-    show_default=True,
-    show_envvar=True,
-    type=click.Path(dir_okay=False, resolve_path=True),
-)
-@click.option(
-    "--archive",
-    default="data/archive",
-    envvar="ZONECRAWL_ARCHIVE",
-    show_default=True,
-    show_envvar=True,
-    type=click.Path(file_okay=False, resolve_path=True),
-    help="Folder for the WARC files every response is kept in.",
-)
+@db_option(resolve_path=True)
+@archive_option(resolve_path=True)
 @click.option(
     "--sites",
     type=click.Path(exists=True, dir_okay=False),
@@ -218,22 +230,8 @@ def crawl(
 
 
 @cli.command()
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    envvar="ZONECRAWL_DB",
-    show_envvar=True,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-)
-@click.option(
-    "--archive",
-    default="data/archive",
-    envvar="ZONECRAWL_ARCHIVE",
-    show_envvar=True,
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-)
+@db_option()
+@archive_option(exists=True)
 @click.option(
     "-j",
     "--jobs",
@@ -274,14 +272,7 @@ def reprocess(db: str, archive: str, jobs: int) -> None:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    envvar="ZONECRAWL_DB",
-    show_envvar=True,
-    show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
-)
+@db_option(exists=True)
 @click.option("-p", "--port", default=8001, show_default=True, type=int)
 @click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- DATASETTE OPTION]...")
 def serve(db: str, port: int, datasette_options: tuple[str, ...]) -> None:
@@ -300,14 +291,7 @@ def serve(db: str, port: int, datasette_options: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("zone")
 @click.argument("indicators", nargs=-1, metavar="[INDICATOR]...")
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    envvar="ZONECRAWL_DB",
-    show_envvar=True,
-    show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
-)
+@db_option(exists=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True
 )
@@ -349,14 +333,7 @@ EXPORTS = ["facts", "panel", "metrics", "documents", "zones", "runs", "errors", 
 
 @cli.command()
 @click.argument("table", type=click.Choice(EXPORTS), default="metrics")
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    envvar="ZONECRAWL_DB",
-    show_envvar=True,
-    show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
-)
+@db_option(exists=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="jsonl", show_default=True
 )
