@@ -8,6 +8,8 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from conftest import ROOT
@@ -72,3 +74,50 @@ def expected_documents() -> int:
 def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         return con.execute(sql, params).fetchall()
+
+
+# --- one small news site served by the test itself
+
+ARTICLE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><p>{t}。2022年，园区实现营业收入100亿元。</p></body></html>"
+
+
+def serve_pages(
+    pages: dict[str, tuple[int, dict, str]], hits: list[str] | None = None
+) -> ThreadingHTTPServer:
+    """Serve PAGES ({path: (status, headers, body)}) on a free port of 127.0.0.1 until `shutdown()`;
+    other paths are 404s. Each path asked for is appended to HITS. PAGES may change while served."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if hits is not None:
+                hits.append(self.path)
+            status, headers, body = pages.get(self.path, (404, {}, "not found"))
+            data = body.encode("utf-8")
+            self.send_response(status)
+            for k, v in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def crawl_news_site(
+    tmp_path: Path, base: str, db: Path, archive: Path, **settings: str
+) -> subprocess.CompletedProcess:
+    """`zonecrawl crawl portals` of one site at BASE: list page news/list.html, articles /news/N.html."""
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(
+        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
+    )
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites)]
+    cmd += ["--db", str(db), "--archive", str(archive)]
+    for k, v in {**FAST, **settings}.items():
+        cmd += ["-s", f"{k}={v}"]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -102,12 +102,8 @@ def test_only_pages_are_read_back_unless_every_response_is_asked_for(tmp_path):
 @pytest.mark.slow
 def test_a_crawl_archives_every_response_it_receives(tmp_path):
     import json
-    import subprocess
-    import sys
 
-    from conftest import ROOT
-    from localcrawl import FAST, query
-    from test_safety import ARTICLE, _server
+    from localcrawl import ARTICLE, crawl_news_site, query, serve_pages
 
     links = "".join(f'<a href="/news/{n}.html">{n}</a>' for n in range(1, 6))
     pages = {
@@ -119,19 +115,11 @@ def test_a_crawl_archives_every_response_it_receives(tmp_path):
         "/news/3.html": (500, {}, "server error"),
         # /news/4.html and /news/5.html are missing: 404
     }
-    server = _server(pages, [])
+    server = serve_pages(pages, [])
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(
-        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
-    )
     db, archive = tmp_path / "zones.db", tmp_path / "archive"
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
-    cmd += ["--archive", str(archive)]
-    for k, v in {**FAST, "RETRY_TIMES": "1"}.items():
-        cmd += ["-s", f"{k}={v}"]
     try:
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        crawl_news_site(tmp_path, base, db, archive, RETRY_TIMES="1")
     finally:
         server.shutdown()
     ((stats,),) = query(db, "select stats from runs")

@@ -3,13 +3,8 @@ document flagged `metrics_truncated`; the crawl carries on with the other pages 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from conftest import ROOT
-from localcrawl import FAST, query
-from test_safety import ARTICLE, _server
+from localcrawl import ARTICLE, crawl_news_site, query, serve_pages
 
 from crawler.pipelines import METRICS_TRUNCATED, bounded_metrics, metrics_part
 from extractors.records import Document
@@ -52,19 +47,11 @@ def test_a_crawl_with_a_6_mb_dense_page_stores_it_flagged_and_the_others(tmp_pat
         "/news/1.html": (200, {}, big),
         **{f"/news/{n}.html": (200, {}, ARTICLE.format(t=f"长沙高新区新闻{n}")) for n in range(2, 6)},
     }
-    server = _server(pages, [])
+    server = serve_pages(pages, [])
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(
-        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
-    )
     db = tmp_path / "zones.db"
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
-    cmd += ["--archive", str(tmp_path / "archive")]
-    for k, v in {**FAST, "ZONECRAWL_EXTRACT_MAX_CHARS": "50000"}.items():
-        cmd += ["-s", f"{k}={v}"]
     try:
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        crawl_news_site(tmp_path, base, db, tmp_path / "archive", ZONECRAWL_EXTRACT_MAX_CHARS="50000")
     finally:
         server.shutdown()
     docs = dict(query(db, "select url, flags from documents"))

@@ -3,14 +3,8 @@ internal addresses are refused and recorded, never fetched, stored or archived."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
-from conftest import ROOT
-from localcrawl import FAST, query
+from localcrawl import ARTICLE, crawl_news_site, query, serve_pages
 
 from crawler.safety import internal_address, refusal, site_key
 
@@ -55,34 +49,10 @@ def test_public_addresses_and_names_pass():
     assert not internal_address("8.8.8.8") and not internal_address("www.cshtz.gov.cn")
 
 
-ARTICLE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><p>{t}。2022年，园区实现营业收入100亿元。</p></body></html>"
-
-
-def _server(pages: dict[str, tuple[int, dict, str]], hits: list[str]) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            status, headers, body = pages.get(self.path, (404, {}, "not found"))
-            data = body.encode("utf-8")
-            self.send_response(status)
-            for k, v in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 @pytest.mark.slow
 def test_redirects_and_meta_refresh_off_the_site_are_refused(tmp_path):
     inner_hits: list[str] = []
-    inner = _server(
+    inner = serve_pages(
         {f"/secret{n}.html": (200, {}, ARTICLE.format(t="内部页面")) for n in (1, 2, 3)}, inner_hits
     )
     elsewhere = f"http://127.0.0.1:{inner.server_address[1]}/secret{{}}.html"
@@ -96,19 +66,11 @@ def test_redirects_and_meta_refresh_off_the_site_are_refused(tmp_path):
         "/news/4.html": (200, {}, ARTICLE.format(t="长沙高新区新闻")),
     }
     outer_hits: list[str] = []
-    outer = _server(pages, outer_hits)
+    outer = serve_pages(pages, outer_hits)
     base = f"http://127.0.0.1:{outer.server_address[1]}/"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(
-        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
-    )
     db, archive = tmp_path / "zones.db", tmp_path / "archive"
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
-    cmd += ["--archive", str(archive)]
-    for k, v in FAST.items():
-        cmd += ["-s", f"{k}={v}"]
     try:
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        crawl_news_site(tmp_path, base, db, archive)
     finally:
         inner.shutdown()
         outer.shutdown()
@@ -173,19 +135,11 @@ def test_a_crawl_never_connects_to_a_name_resolving_to_loopback(tmp_path):
         "/news/list.html": (200, {}, '<html><body><a href="/news/1.html">1</a></body></html>'),
         "/news/1.html": (200, {}, ARTICLE.format(t="长沙高新区新闻")),
     }
-    server = _server(pages, hits)
+    server = serve_pages(pages, hits)
     base = f"http://{name}:{server.server_address[1]}/"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(
-        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
-    )
     db = tmp_path / "zones.db"
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
-    cmd += ["--archive", str(tmp_path / "archive")]
-    for k, v in {**FAST, "ZONECRAWL_ALLOW_PRIVATE_ADDRESSES": "False"}.items():
-        cmd += ["-s", f"{k}={v}"]
     try:
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        crawl_news_site(tmp_path, base, db, tmp_path / "archive", ZONECRAWL_ALLOW_PRIVATE_ADDRESSES="False")
     finally:
         server.shutdown()
     assert hits == []

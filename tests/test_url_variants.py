@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
-from localcrawl import FAST, query
-from test_safety import ARTICLE
+from localcrawl import ARTICLE, crawl_news_site, query
 
 from crawler.store import canonical_url, document_id
 
@@ -87,17 +83,9 @@ def test_one_article_under_30_session_urls_is_one_document(tmp_path):
     hits: list[str] = []
     server = _server(f"<html><body>{links}</body></html>", hits)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(
-        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
-    )
     db = tmp_path / "zones.db"
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "portals", "--sites", str(sites), "--db", str(db)]
-    cmd += ["--archive", str(tmp_path / "archive")]
-    for k, v in FAST.items():
-        cmd += ["-s", f"{k}={v}"]
     try:
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        crawl_news_site(tmp_path, base, db, tmp_path / "archive")
     finally:
         server.shutdown()
     assert query(db, "select url from documents") == [(base + "news/1.html",)]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
-from conftest import ROOT
-from localcrawl import FAST, query
-from test_safety import ARTICLE, _server
+from localcrawl import ARTICLE, crawl_news_site, query, serve_pages
 
 from crawler.store import Store
 from extractors.records import Document
@@ -56,30 +52,12 @@ def test_a_recrawl_after_the_recheck_period_keeps_the_old_version(tmp_path):
         "/news/1.html": (200, {}, ARTICLE.format(t="长沙高新区第一版")),
     }
     hits: list[str] = []
-    server = _server(pages, hits)
+    server = serve_pages(pages, hits)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(
-        f"- name: t\n  base_url: {base}\n  lists: [news/list.html]\n  article: ^/news/\\d+\\.html$\n", "utf-8"
-    )
     db = tmp_path / "zones.db"
 
     def crawl(**settings: str) -> None:
-        cmd = [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "crawl",
-            "portals",
-            "--sites",
-            str(sites),
-            "--db",
-            str(db),
-        ]
-        cmd += ["--archive", str(tmp_path / "archive")]
-        for k, v in {**FAST, **settings}.items():
-            cmd += ["-s", f"{k}={v}"]
-        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        crawl_news_site(tmp_path, base, db, tmp_path / "archive", **settings)
 
     try:
         crawl()
