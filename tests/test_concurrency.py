@@ -72,10 +72,11 @@ def test_30_runs_side_by_side_a_crawl_writers_and_readers(tmp_path):
             subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             for c in commands
         ]
-        errors = [(c[3], p.wait(timeout=300), p.stderr.read()) for c, p in zip(commands, procs)]
+        # communicate, not wait: a full stderr pipe (progress bars, the crawl log) would block a child
+        errors = [(c[3], p.communicate(timeout=300)[1], p.returncode) for c, p in zip(commands, procs)]
     finally:
         server.shutdown()
-    assert all(rc == 0 and "Traceback" not in err and "locked" not in err for _, rc, err in errors), errors
+    assert all(rc == 0 and "Traceback" not in err and "locked" not in err for _, err, rc in errors), errors
     assert query(db, "pragma integrity_check") == [("ok",)]
     # nothing lost or doubled: the archived pages as before, the crawl's eight articles beside them
     crawled = query(db, "select count(*), count(distinct url) from documents where url like ?", (base + "%",))
