@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,7 +253,8 @@ def site_bases(spider: Spider) -> list[tuple[str, str]]:
 def previous_documents(db_path: str | Path, base_url: str) -> int:
     """Documents the database holds from under BASE_URL (0 when it cannot tell)."""
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
+        # closing(): `with` on a connection ends a transaction but leaves it open
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as con:
             (n,) = con.execute(
                 "select count(*) from documents where substr(url, 1, ?) = ?", [len(base_url), base_url]
             ).fetchone()

@@ -15,14 +15,9 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 
-TRIGRAM_CHARS = 3  # the shortest term a trigram index can match
+from crawler.textsearch import like_pattern, needs_scan
+
 PARAM = "_short_search"
-
-
-def needs_scan(query: str) -> bool:
-    """Whether QUERY has a term the trigram index cannot match."""
-    terms = query.split()
-    return bool(terms) and min(len(t) for t in terms) < TRIGRAM_CHARS
 
 
 def rewrite_query_string(query_string: bytes) -> bytes:
@@ -31,11 +26,6 @@ def rewrite_query_string(query_string: bytes) -> bytes:
     if not any(key == "_search" and needs_scan(value) for key, value in pairs):
         return query_string
     return urlencode([(PARAM if key == "_search" else key, value) for key, value in pairs]).encode()
-
-
-def like_pattern(term: str) -> str:
-    """A LIKE pattern that matches TERM anywhere, its wildcards taken literally."""
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 @hookimpl
