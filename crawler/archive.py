@@ -33,6 +33,7 @@ MAX_BYTES = 1 << 30
 # headers that described the transfer would make a reader decode it a second time.
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 ROLE_HEADER = "WARC-Zonecrawl-Role"
+PARENT_HEADER = "WARC-Zonecrawl-Parent"  # an attachment's record: the page that links to it
 PAGE, OTHER = "page", "other"
 
 
@@ -103,8 +104,10 @@ class ArchiveWriter:
         body: bytes,
         fetched_at: str | None = None,
         role: str = PAGE,
+        parent: str | None = None,
     ) -> str:
-        """Archive one response (an article PAGE or OTHER); returns where it lies, `file.warc.gz#offset`."""
+        """Archive one response (an article PAGE or OTHER; PARENT: the page an attachment was linked
+        from); returns where it lies, `file.warc.gz#offset`."""
         if self._file is None or self._file.tell() >= self.max_bytes:
             self.close()
             self._open()
@@ -121,7 +124,11 @@ class ArchiveWriter:
             payload=io.BytesIO(body),
             length=len(body),
             http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": _warc_date(fetched_at), ROLE_HEADER: role},
+            warc_headers_dict={
+                "WARC-Date": _warc_date(fetched_at),
+                ROLE_HEADER: role,
+                **({PARENT_HEADER: parent} if parent else {}),
+            },
         )
         offset = self._file.tell()
         self._writer.write_record(record)
@@ -165,7 +172,10 @@ def _response(record, name: str, offset: Callable[[], int]) -> ArchivedResponse 
         body=body,
         fetched_at=_iso(record.rec_headers.get_header("WARC-Date")),
         locator=f"{name}#{offset()}",
-        extra={"role": record.rec_headers.get_header(ROLE_HEADER) or PAGE},
+        extra={
+            "role": record.rec_headers.get_header(ROLE_HEADER) or PAGE,
+            **({"parent": p} if (p := record.rec_headers.get_header(PARENT_HEADER)) else {}),
+        },
     )
 
 

@@ -59,3 +59,10 @@ def classify_failure(failure: Failure) -> tuple[str, int | None, str]:
                 continue
             return kind, None, f"{type(exc).__name__}: {message}"
     return OTHER, None, f"{type(exc).__name__}: {message}"
+
+
+def unreadable_line(e: Exception) -> str:
+    """The one-line message of a page or attachment that cannot be read, ending in its flag where
+    it has one (`password-protected PDF (password_protected)`), as the errors table records it."""
+    flag = getattr(e, "flag", None)
+    return f"{e} ({flag})" if flag else str(e)

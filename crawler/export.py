@@ -37,7 +37,7 @@ NO_FACTS_HINT = "run `zonecrawl reprocess --db PATH` to build it"
 TABLES = ["facts", "panel", "metrics", "documents", "zones", "runs", "errors", "pages"]
 FORMATS = ["csv", "jsonl", "parquet"]
 JSON_COLUMNS = {
-    "documents": {"flags"},
+    "documents": {"flags", "tables"},
     "zones": {"aliases"},
     "runs": {"spiders", "settings", "stats"},
     "facts": {"values", "metric_ids"},

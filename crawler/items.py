@@ -23,6 +23,7 @@ class PageItem:
     selected: dict[str, str] = field(default_factory=dict)
     charset_flags: list[str] = field(default_factory=list)
     authority: str | None = None  # official, association or mirror (SiteRules.authority)
+    parent_url: str | None = None  # an attachment (.xlsx, .pdf ...): the article page that links to it
 
     def __repr__(self) -> str:  # logs name the page, not its bytes
         return f"PageItem({self.url!r}, status={self.status}, {len(self.body)} bytes)"

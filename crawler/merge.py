@@ -179,17 +179,31 @@ def merge_documents(
     metric_columns = _shared_columns(src, store, "metrics")
     stored = dict(store.db.execute("select id, fetched_at from documents").fetchall())
     for doc in _rows(src, "documents", columns):
+        # Of two copies of a document, the earlier one becomes an earlier version of the later,
+        # whichever database it is in, so the order of the sources does not matter.
         if doc["id"] in stored and not _later(doc.get("fetched_at"), stored[doc["id"]]):
             report.kept += 1
+            later = store.db["documents"].get(doc["id"])
+            report.versions += store.add_version(doc, later, later["fetched_at"], _warc_of(src, doc["id"]))
             continue
         if doc.get("run_id") is not None:
             doc["run_id"] = runs.get(doc["run_id"])
+        if doc["id"] in stored:
+            report.versions += store.keep_version(
+                doc["id"], doc, doc.get("fetched_at"), _warc_of(store.db, doc["id"])
+            )
         store.db["documents"].upsert(doc, pk="id")
         metrics = _rows(src, "metrics", metric_columns, "where document_id = ?", [doc["id"]])
         store.db.execute("delete from metrics where document_id = ?", [doc["id"]])
         store.db["metrics"].insert_all(metrics, pk="id")
         report.documents += 1
         report.metrics += len(metrics)
+
+
+def _warc_of(db, doc_id: str) -> str | None:
+    """Where the page of document DOC_ID is archived, in DB (a connection or a sqlite-utils database)."""
+    row = db.execute("select warc from pages where document_id = ?", [doc_id]).fetchone()
+    return row[0] if row else None
 
 
 def merge_pages(store: Store, src: sqlite3.Connection) -> int:
@@ -239,7 +253,7 @@ def merge_source(store: Store, path: str | Path, src: sqlite3.Connection) -> Sou
         merge_documents(store, src, runs, report)
         report.pages = merge_pages(store, src)
         merge_site_blocks(store, src)
-        report.versions = merge_versions(store, src)
+        report.versions += merge_versions(store, src)
     return report
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -23,41 +22,19 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.archive import OTHER, PAGE, ArchiveWriter
-from crawler.errors import PARSE
+from crawler.errors import PARSE, unreadable_line
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import crawl_store
 from crawler.store import now
+from extractors.attachments import attachment_kind
 from extractors.dates import parse_date
-from extractors.document import site_of
-from extractors.metrics import extract_metrics
+from extractors.document import read_fetched, site_of
+from extractors.grids import strip_table_lines
+from extractors.metrics import METRICS_TRUNCATED, extract_metrics
 from extractors.normalise import normalise, normalise_line
 from extractors.records import Document, UnreadableInput
 
 log = logging.getLogger(__name__)
-
-METRICS_TRUNCATED = "metrics_truncated"  # document flag: metrics were read from the text's first part only
-
-
-def metrics_part(body: str, budget: int) -> str:
-    """The first BUDGET characters of BODY, ending at a paragraph or sentence end where one is near."""
-    if budget <= 0 or len(body) <= budget:
-        return body
-    head = body[:budget]
-    cut = max(head.rfind("\n"), head.rfind("。"))
-    return head[: cut + 1] if cut >= budget * 0.9 else head
-
-
-def bounded_metrics(document: Document, budget: int) -> list[dict]:
-    """The document's metrics, read from at most BUDGET characters of its body (0: no limit).
-
-    Metric reading is the costly step on long dense pages, so a longer body is flagged
-    `metrics_truncated` on DOCUMENT (which is stored whole) and only its first part is read.
-    """
-    part = metrics_part(document.body, budget)
-    if part is document.body:
-        return extract_metrics(document)
-    document.flags = sorted(set(document.flags) | {METRICS_TRUNCATED})
-    return extract_metrics(replace(document, body=part))
 
 
 class StorePipeline:
@@ -104,6 +81,7 @@ class StorePipeline:
             body=response.body,
             fetched_at=now(),
             role=PAGE if page else OTHER,
+            parent=request.meta.get("parent_url"),  # an attachment: the page that links to it
         )
         self.stats.inc_value("zonecrawl/archived_responses")
         if page:  # `zonecrawl/archived` counts article pages, each of which must end stored or as an error
@@ -130,8 +108,8 @@ class StorePipeline:
         locator = self.archived(item)
         try:
             document, metrics = await self.extract_off_thread(item, document_id(item.final_url))
-        except UnreadableInput as e:
-            self.record(item.url, PARSE, str(e), item.spider)
+        except UnreadableInput as e:  # a password-protected or scanned attachment too: one line, its flag
+            self.record(item.url, PARSE, unreadable_line(e), item.spider)
             raise DropItem(f"parse: {item.url}: {e}") from None
         except Exception as e:  # an extractor bug on one page must not end the crawl
             log.exception("extracting %s failed", item.url)
@@ -150,8 +128,11 @@ class StorePipeline:
             warc=locator,
             spider=item.spider,
             authority=item.authority,
+            parent_url=item.parent_url,
         )
         self.stats.inc_value("zonecrawl/documents")
+        if item.parent_url:
+            self.stats.inc_value("zonecrawl/attachments")
         self.stats.inc_value("zonecrawl/metrics", len(metrics))
         return item
 
@@ -166,6 +147,7 @@ class StorePipeline:
             headers=item.headers,
             body=item.body,
             fetched_at=item.fetched_at,
+            parent=item.parent_url,
         )
         self.stats.inc_value("zonecrawl/archived")
         return locator
@@ -176,19 +158,27 @@ class StorePipeline:
         The site's recurring blocks live in the database, whose connection belongs to this
         thread, so they are looked up here between the two pieces of work.
         """
-        from extractors.article import extract_page
+        from extractors.document import read_page
 
-        page = await asyncio.to_thread(extract_page, item.body, url=item.final_url, headers=item.headers)
+        budget = self.settings.getint("ZONECRAWL_EXTRACT_MAX_CHARS")
+        if attachment_kind(item.body, urlsplit(item.final_url).path):  # no site chrome to learn
+            return await asyncio.to_thread(self.finish_attachment, item, doc, budget)
+        page = await asyncio.to_thread(read_page, item.body, url=item.final_url, headers=item.headers)
         # Blocks are learnt per host and port: local copies of several sites share one address.
         site = urlsplit(item.final_url).netloc.removeprefix("www.") or site_of(item.final_url) or ""
         # Remember this page's blocks first, so chrome shared with earlier pages is recognised.
         keys = self.store.add_site_blocks(site, item.final_url, page[0].body)
         recurring = self.store.site_blocks(site, keys)
-        budget = self.settings.getint("ZONECRAWL_EXTRACT_MAX_CHARS", 200_000)
         document, metrics = await asyncio.to_thread(self.finish_document, item, doc, page, recurring, budget)
         if METRICS_TRUNCATED in document.flags:
             self.stats.inc_value("zonecrawl/metrics_truncated")
         return document, metrics
+
+    @staticmethod
+    def finish_attachment(item: PageItem, doc: str, budget: int) -> tuple[Document, list[dict]]:
+        """An attachment's document (its tables, a PDF's text) and metrics, as a reprocess reads it."""
+        document = read_fetched(item.body, doc, url=item.final_url, headers=item.headers)
+        return document, extract_metrics(document, budget)
 
     @staticmethod
     def finish_document(item: PageItem, doc: str, page, recurring, budget: int) -> tuple[Document, list]:
@@ -203,11 +193,13 @@ class StorePipeline:
         if sel.get("date") and (date := parse_date(sel["date"])):
             document.date = date
         if sel.get("body"):
-            body, flags = normalise(sel["body"], title=document.title, recurring=recurring)
+            # the tables are read as tables: their cells are no paragraphs of the body
+            text = strip_table_lines(sel["body"], document.tables)
+            body, flags = normalise(text, title=document.title, recurring=recurring)
             if body.strip():
                 document.body = body
                 document.flags = sorted(set(document.flags) | set(flags))
-        return document, bounded_metrics(document, budget)
+        return document, extract_metrics(document, budget)
 
     def validate(self, document: Document) -> None:
         """Count documents missing what every article should have (title, date, body)."""

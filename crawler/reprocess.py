@@ -25,10 +25,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
 from crawler.archive import iter_responses, read_response
+from crawler.errors import unreadable_line
 from crawler.store import Store, canonical_url, document_id, writing
 from extractors.document import site_of
 from extractors.records import UnreadableInput
@@ -106,11 +108,12 @@ def learn_chunk(archive_dir: str, locators: list[str]) -> list[tuple[str, list[s
     """(URL, block keys) of each page of LOCATORS (none for a page that cannot be read): what the
     store learns site chrome from."""
     from extractors.article import extract_page
+    from extractors.attachments import attachment_kind
 
     learnt = []
     for locator in locators:
         r = read_response(archive_dir, locator)
-        if r is None:
+        if r is None or attachment_kind(r.body, urlsplit(r.url).path):  # an attachment has no chrome
             continue
         try:
             body = extract_page(r.body, url=r.url, headers=r.headers)[0].body
@@ -125,7 +128,8 @@ def read_chunk(
 ) -> list[tuple[str, Page | Failure]]:
     """Each page of LOCATORS read again, with its site's chrome RECURRING dropped:
     (locator, the `Store.save_page` arguments) or (locator, why it could not be read)."""
-    from extractors.document import read_document
+    from crawler.settings import ZONECRAWL_EXTRACT_MAX_CHARS
+    from extractors.document import read_fetched
     from extractors.metrics import extract_metrics
 
     out: list[tuple[str, Page | Failure]] = []
@@ -134,12 +138,12 @@ def read_chunk(
         if r is None:
             continue
         try:
-            document = read_document(
+            document = read_fetched(
                 r.body, document_id(r.url), url=r.url, headers=r.headers, recurring=recurring
             )
-            metrics = extract_metrics(document)
+            metrics = extract_metrics(document, ZONECRAWL_EXTRACT_MAX_CHARS)  # the crawl's budget
         except UnreadableInput as e:
-            out.append((locator, (r.url, str(e))))
+            out.append((locator, (r.url, unreadable_line(e))))
             continue
         except Exception as e:  # noqa: BLE001 (one page the extractors trip on must not stop the rebuild)
             out.append((locator, (r.url, f"{type(e).__name__}: {e}")))
@@ -153,6 +157,7 @@ def read_chunk(
             "document": document,
             "metrics": metrics,
             "warc": locator,
+            "parent_url": r.extra.get("parent"),  # an attachment's page, as the crawl archived it
         }
         out.append((locator, page))
     return out

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -21,13 +22,11 @@ from urllib.parse import urlsplit, urlunsplit
 import sqlite_utils
 
 from crawler import facts
+from crawler.textsearch import like_pattern, needs_scan
 from extractors.records import Document
 
 # Trigram FTS5 (substring search that works for Chinese, which has no spaces between words).
 TRIGRAM_MIN_SQLITE = (3, 34, 0)
-# Trigram search cannot match fewer than three characters; shorter queries use LIKE.
-TRIGRAM_MIN_CHARS = 3
-
 # How long a connection waits for another process's write lock before giving up.
 BUSY_TIMEOUT_S = 60
 # A block counts as site chrome once it was seen on this many pages of the site.
@@ -260,6 +259,14 @@ def _m008_versions(db: sqlite_utils.Database) -> None:
     db["document_versions"].create_index(["document_id", "fetched_at"], if_not_exists=True)
 
 
+def _m009_document_tables(db: sqlite_utils.Database) -> None:
+    """A document's data tables (JSON), and for an attachment the URL of the page that links to it."""
+    have = db["documents"].columns_dict
+    for name in ("tables", "parent_url"):
+        if name not in have:
+            db["documents"].add_column(name, str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_tables,
     _m002_indexes,
@@ -269,6 +276,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m006_site_block_pages,
     _m007_dataset,
     _m008_versions,
+    _m009_document_tables,
 ]
 
 
@@ -325,6 +333,10 @@ def _zone_rows() -> list[dict]:
             row["aliases"] = json.dumps(sorted(row["aliases"]), ensure_ascii=False)
         rows.append(row)
     return rows
+
+
+# The document columns an earlier version keeps (`Store.add_version`).
+_VERSION_OF = ("id", "url", "content_hash", "fetched_at", "title", "date", "body")
 
 
 class Store:
@@ -407,6 +419,7 @@ class Store:
         warc: str | None = None,
         spider: str | None = None,
         authority: str | None = None,
+        parent_url: str | None = None,
     ) -> str | None:
         """Save one fetched page with its document and metrics, all or nothing; returns the document id.
 
@@ -428,6 +441,8 @@ class Store:
                 doc_id = document_id(document.url or url)
                 self._keep_version(key, doc_id, document, body_hash, fetched_at)
                 self._write_document(doc_id, url, document, fetched_at, body_hash, run_id, spider, authority)
+                if parent_url:  # an attachment: which page links to it
+                    self.db["documents"].update(doc_id, {"parent_url": parent_url})
                 self._write_metrics(doc_id, metrics)
             self.db["pages"].upsert(
                 {
@@ -445,25 +460,50 @@ class Store:
         return doc_id
 
     def _keep_version(self, key: str, doc_id: str, new: Document, body_hash: str, fetched_at: str) -> None:
-        """Copy the stored document into `document_versions` when the page at KEY came back changed:
-        another body hash and another title, date or text (a page whose only change is its chrome,
-        a visitor counter say, keeps no version)."""
+        """Keep the stored document when the page at KEY came back changed (another body hash)."""
         row = self.db.execute(
-            "select p.content_hash, p.fetched_at, p.warc, d.url, d.title, d.date, d.body from pages p"
-            " join documents d on d.id = p.document_id where p.url = ? and d.id = ?",
-            [key, doc_id],
+            "select p.warc from pages p join documents d on d.id = p.document_id"
+            " where p.url = ? and d.id = ? and p.content_hash is not null and p.content_hash is not ?",
+            [key, doc_id, body_hash],
         ).fetchone()
-        if not row or not row[0] or row[0] == body_hash:
-            return
-        old_hash, old_fetched, warc, url, title, date, body = row
-        if (title, date, body) == (new.title, new.date, new.body):
-            return
+        if row:
+            self.keep_version(doc_id, new, fetched_at, warc=row[0])
+
+    def keep_version(
+        self, doc_id: str, new: Document | dict, replaced_at: str, warc: str | None = None
+    ) -> bool:
+        """Keep the stored document DOC_ID as an earlier version before NEW replaces it (`add_version`)."""
+        row = self.db.execute(
+            f"select {', '.join(_VERSION_OF)} from documents where id = ?", [doc_id]
+        ).fetchone()
+        return bool(row) and self.add_version(dict(zip(_VERSION_OF, row)), new, replaced_at, warc)
+
+    def add_version(
+        self, old: dict, new: Document | dict, replaced_at: str | None, warc: str | None = None
+    ) -> bool:
+        """Store OLD (a document row: id, url, content_hash, fetched_at, title, date, body) in
+        `document_versions` as what the document said before NEW, when NEW says something else:
+        another title, date or text (a page whose only change is its chrome, a visitor counter say,
+        keeps no version). WARC: where OLD's page is archived. A version is kept once (by document
+        and fetch). Returns whether it was added."""
+        said = tuple(
+            new.get(k) if isinstance(new, dict) else getattr(new, k) for k in ("title", "date", "body")
+        )
+        if (old["title"], old["date"], old["body"]) == said:
+            return False
+        if self.db.execute(
+            "select 1 from document_versions where document_id = ? and fetched_at is ?",
+            [old["id"], old["fetched_at"]],
+        ).fetchone():
+            return False
         self.db["document_versions"].insert(
             {
-                "document_id": doc_id, "url": url, "body_hash": old_hash, "fetched_at": old_fetched,
-                "warc": warc, "title": title, "date": date, "body": body, "replaced_at": fetched_at,
+                "document_id": old["id"], "url": old["url"], "body_hash": old["content_hash"],
+                "fetched_at": old["fetched_at"], "warc": warc, "title": old["title"], "date": old["date"],
+                "body": old["body"], "replaced_at": replaced_at,
             }
         )  # fmt: skip
+        return True
 
     def _write_document(
         self,
@@ -486,6 +526,7 @@ class Store:
             "author": d.author,
             "body": d.body,
             "flags": json.dumps(sorted(d.flags), ensure_ascii=False),
+            "tables": json.dumps([asdict(g) for g in d.tables], ensure_ascii=False) if d.tables else None,
             "fetched_at": fetched_at,
             "content_hash": body_hash,
             "run_id": run_id,
@@ -666,7 +707,7 @@ class Store:
         terms = q.split()
         if not terms:
             return []
-        if min(len(t) for t in terms) >= TRIGRAM_MIN_CHARS:
+        if not needs_scan(q):
             phrases = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
             sql = (
                 f"select {table}.* from {table} join {table}_fts on {table}_fts.rowid = {table}.rowid "
@@ -676,9 +717,5 @@ class Store:
         else:
             any_column = "(" + " or ".join(f"{c} like ? escape '\\'" for c in columns) + ")"
             sql = f"select * from {table} where {' and '.join([any_column] * len(terms))} limit ?"
-            # Each word anywhere, its LIKE wildcards taken literally.
-            patterns = [
-                "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms
-            ]
-            params = [p for p in patterns for _ in columns] + [limit]
+            params = [like_pattern(t) for t in terms for _ in columns] + [limit]
         return [dict(r) for r in self.db.query(sql, params)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from extractors.records import Grid
+
 
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -64,3 +66,19 @@ def format_table(
     lines = ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in [header, *cells]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def format_grid(grid: Grid, number: int = 1) -> str:
+    """A document's data table for the terminal: `表N`, its caption and unit, then its header rows
+    over a rule and its body rows, in aligned columns (merged cells repeated, as the grid holds them)."""
+    label = "" if grid.caption.startswith("表") else f"表{number}"  # a caption may number itself
+    unit = f"（单位：{grid.unit}）" if grid.unit else ""
+    title = " ".join(t for t in (label, grid.caption, unit) if t)
+    rows = grid.header + grid.rows
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    widths = [max(display_width(c) for c in col) for col in zip(*rows)] if rows else []
+    lines = ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    if grid.header:
+        lines.insert(len(grid.header), "  ".join("-" * w for w in widths))
+    return "\n".join([title, *lines])

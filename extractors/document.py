@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from urllib.parse import urlsplit
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from extractors.article import extract_page
+from extractors.attachments import attachment_kind, read_attachment
 from extractors.grids import grids_of_text, strip_table_lines, tables_of_html
 from extractors.normalise import normalise, normalise_line
 from extractors.records import Article, Document
@@ -31,10 +33,35 @@ def read_document(
     `recurring` holds blocks seen on many pages of the same site (footers, charters); they are
     dropped from the body. Raises `UnreadableInput` when there is no page to read.
     """
+    return document_from_page(read_page(data, url, headers), doc, url, recurring)
+
+
+def read_fetched(
+    data: bytes,
+    doc: str,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    recurring: Collection[str] = (),
+) -> Document:
+    """The document of a fetched response: an attachment (spreadsheet, PDF bulletin) by its bytes
+    and file name, else a page. What a crawl and a reprocess read, so both give the same document."""
+    name = unquote(PurePosixPath(urlsplit(url).path).name) if url else ""
+    if attachment_kind(data, name):
+        document = read_attachment(data, doc, name=name, url=url)
+        document.site = site_of(url)
+        return document
+    return read_document(data, doc, url=url, headers=headers, recurring=recurring)
+
+
+def read_page(
+    data: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None
+) -> tuple[Article, bool]:
+    """`extract_page` with the page's data tables: where the article reader kept none, they are read
+    off the whole page. The one way a page is read, by `read_document`, a crawl and a reprocess."""
     page = extract_page(data, url=url, headers=headers)
     if page[1] and not page[0].tables:  # the article reader kept no tables: read them off the page
         page[0].tables = tables_of_html(data, headers)
-    return document_from_page(page, doc, url, recurring)
+    return page
 
 
 def document_from_page(

@@ -16,6 +16,7 @@ sequence of steps, each in its own module and testable alone:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extractors import basis as bases
 from extractors import indicators as ind
@@ -270,7 +271,28 @@ def _dedupe(records: list[dict]) -> list[dict]:
     return kept
 
 
-def extract_metrics(document: Document) -> list[dict]:
-    """The metric records of one document, in the order of the text."""
-    records = _Reader(document).run() if document.body and document.body.strip() else []
+METRICS_TRUNCATED = "metrics_truncated"  # document flag: its prose was read from its first part only
+
+
+def metrics_part(body: str, budget: int) -> str:
+    """The first BUDGET characters of BODY, ending at a paragraph or sentence end where one is near."""
+    if budget <= 0 or len(body) <= budget:
+        return body
+    head = body[:budget]
+    cut = max(head.rfind("\n"), head.rfind("。"))
+    return head[: cut + 1] if cut >= budget * 0.9 else head
+
+
+def extract_metrics(document: Document, max_chars: int = 0) -> list[dict]:
+    """The metric records of one document, in the order of the text, then its tables'.
+
+    With MAX_CHARS > 0 the prose is read from at most that many characters of the body (reading is
+    the costly step on long dense pages) and a longer document gets the `metrics_truncated` flag;
+    its tables are read whole, and every record's offsets stay those of the whole body.
+    """
+    body = metrics_part(document.body or "", max_chars)
+    if body is not document.body:
+        document.flags = sorted(set(document.flags) | {METRICS_TRUNCATED})
+    prose = document if body is document.body else replace(document, body=body)
+    records = _Reader(prose).run() if body.strip() else []
     return records + table_records(document)  # the figures of its tables, after the text's

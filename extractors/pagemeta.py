@@ -51,7 +51,8 @@ _DATE_LABELS = {"发布时间", "发表时间", "发布日期", "发稿时间", 
 _VALUE_END = re.compile(r"\s{2,}|[\u3000)）】\]|｜，,。；;]|(?:19|20)\d\d[-年/.]")
 _SOURCE_END = re.compile(r"\s|[)）】\]|｜，,。；;]|(?:19|20)\d\d[-年/.]")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜–—]|--|\s-\s)\s*")
-_HYPHEN_SUFFIX = re.compile(r"(.{4,}?)\s*-\s*([^-《》<>()（）]{2,15})$")
+# a hyphen between figures is a range (`1-9月`), never a separator
+_HYPHEN_SUFFIX = re.compile(r"(.{4,}?)(?<!\d)\s*-\s*(?!\d)([^-《》<>()（）]{2,15})$")
 
 
 def clean(text: str | None) -> str:

@@ -16,6 +16,7 @@ follows the body (`tables_text`), so that records keep stable, distinct offsets,
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -51,6 +52,7 @@ _SEQUENCE = re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _THIS_MONTH = re.compile(r"本月|当月")
+_BARE_MONTH = re.compile(r"^(1[0-2]|0?[1-9])月(?:份)?")  # a column `9月` over `本月 | 同比增长`
 _SAME_TIME_LAST_YEAR = re.compile(r"上年同期|去年同期|上年同月")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 _FOOTNOTE = re.compile(r"\[\d+\]|\[注\d*\]")  # 安新县[71]: a reference to a note
@@ -147,10 +149,22 @@ class _Reader:
             if r.start >= offset and r.role in ("time", "base")
         ]
         if not refs:
-            return None, text
+            return self._bare_month(text, context)
         r = refs[-1]
         s, e = r.start - offset, r.end - offset
         return r.bounds, (text[:s] + text[e:]).strip()
+
+    def _bare_month(self, text: str, context: str) -> tuple[Period | None, str]:
+        """A header that is only a month (`9月`): that month of the caption's or title's year, which
+        the period reader, rightly wary of a month without a year in prose, does not give."""
+        m = _BARE_MONTH.match(text)
+        known = _last_period(context, self.doc.date) or self.title_period
+        year = (known.end or known.start or "")[:4] if known else ""
+        if not m or not year.isdigit():
+            return None, text
+        month = f"{year}-{int(m[1]):02d}"
+        days = calendar.monthrange(int(year), int(m[1]))[1]
+        return Period(month, f"{month}-01", f"{month}-{days:02d}", "month"), text[m.end() :].strip()
 
     def _take_subject(self, text: str) -> tuple[tuple[str | None, str | None] | None, str]:
         for m in find_mentions(text):

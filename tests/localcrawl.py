@@ -19,6 +19,7 @@ from crawler.spiders.achie import AchieSpider
 from crawler.spiders.chinatorch import ChinatorchSpider
 from crawler.spiders.hnkfq import HnkfqSpider
 from crawler.spiders.portals import load_sites
+from extractors.attachments import ATTACHMENT_SUFFIXES
 
 # Fast, but the same pipeline: only the waits are shortened.
 FAST = {
@@ -63,12 +64,25 @@ def served_articles() -> dict[str, set[str]]:
     return out
 
 
+def served_attachments() -> dict[str, set[str]]:
+    """Per site folder, the attachment files on disk (.xlsx, .xls, .csv, .pdf): articles link to each."""
+    out = {}
+    for site in served_articles():
+        root = SITES_DIR / site
+        out[site] = {
+            "/" + p.relative_to(root).as_posix() for p in root.rglob("*") if p.suffix in ATTACHMENT_SUFFIXES
+        }
+    return out
+
+
 def expected_documents() -> int:
-    """How many documents a full crawl stores: every article page but the empty one (unreadable)."""
+    """How many documents a full crawl stores: every article page but the empty one (unreadable),
+    and every attachment an article links to."""
     served = served_articles()
-    return sum(
+    pages = sum(
         1 for site, paths in served.items() for p in paths if (SITES_DIR / site / p[1:]).stat().st_size
     )
+    return pages + sum(len(paths) for paths in served_attachments().values())
 
 
 def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:

@@ -362,6 +362,11 @@ def test_site_suffix_is_stripped_from_title():
     assert strip_site_suffix("关于印发《高新区2024-2026年行动计划》的通知") == (
         "关于印发《高新区2024-2026年行动计划》的通知"
     )
+    # a monthly statistics title: `1-9月` is a range, and the column name still goes
+    assert strip_site_suffix("2023年1-9月国家高新区主要经济指标") == "2023年1-9月国家高新区主要经济指标"
+    assert (
+        strip_site_suffix("2023年1-9月国家高新区主要经济指标-统计数据") == "2023年1-9月国家高新区主要经济指标"
+    )
 
 
 # The scorer of the shared article set: character-bigram F1 over CJK, Latin and digits.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from localcrawl import ARTICLE, crawl_news_site, query, serve_pages
 
-from crawler.pipelines import METRICS_TRUNCATED, bounded_metrics, metrics_part
+from extractors.metrics import METRICS_TRUNCATED, extract_metrics, metrics_part
 from extractors.records import Document
 
 DENSE = "园区实现营业收入{n}亿元，同比增长12.5%，"
@@ -14,13 +14,13 @@ DENSE = "园区实现营业收入{n}亿元，同比增长12.5%，"
 
 def test_a_body_within_the_budget_is_read_whole():
     doc = Document(doc="d", body="2022年，园区实现营业收入100亿元。")
-    assert bounded_metrics(doc, 1000) and METRICS_TRUNCATED not in doc.flags
+    assert extract_metrics(doc, 1000) and METRICS_TRUNCATED not in doc.flags
 
 
 def test_a_longer_body_is_read_up_to_the_budget_and_flagged():
     first = "2022年，园区实现营业收入100亿元。\n"
     doc = Document(doc="d", body=first + "其他内容。" * 2000 + "\n2022年，园区实现工业总产值777亿元。")
-    metrics = bounded_metrics(doc, 1000)
+    metrics = extract_metrics(doc, 1000)
     assert METRICS_TRUNCATED in doc.flags
     assert doc.body.endswith("777亿元。")  # the document keeps its whole text
     values = {str(m.get("value")) for m in metrics}
@@ -60,3 +60,20 @@ def test_a_crawl_with_a_6_mb_dense_page_stores_it_flagged_and_the_others(tmp_pat
     assert all(METRICS_TRUNCATED not in docs[base + f"news/{n}.html"] for n in range(2, 6))
     (length,) = query(db, f"select length(body) from documents where url = '{base}news/1.html'")[0]
     assert length > 1_000_000  # stored whole, not cut to the budget
+
+
+def test_a_cut_body_keeps_its_tables_whole_and_their_records_where_they_stand():
+    from dataclasses import replace
+
+    from conftest import FIXTURES
+
+    from extractors.document import read_document
+
+    page = read_document((FIXTURES / "tables" / "monthly.html").read_bytes(), doc="monthly")
+    long = replace(page, body=page.body + "\n" + "其他内容。" * 500, flags=list(page.flags))
+    whole = [m for m in extract_metrics(replace(long, flags=[])) if m.get("table") is not None]
+    cut = [m for m in extract_metrics(long, 100) if m.get("table") is not None]
+    assert METRICS_TRUNCATED in long.flags and whole
+    assert [(m["value"], m["start"], m["end"]) for m in cut] == [
+        (m["value"], m["start"], m["end"]) for m in whole
+    ]

@@ -126,6 +126,19 @@ def test_earlier_versions_of_a_changed_article_come_along_once(tmp_path):
     assert versions == [(OLD_BODY, EARLY, LATE)]
 
 
+@pytest.mark.parametrize("order", ["old first", "new first"])
+def test_the_earlier_of_two_nodes_copies_becomes_an_earlier_version(tmp_path, order):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    _save(old, URL_A, OLD_BODY, EARLY)
+    _save(new, URL_A, NEW_BODY, LATE)
+    target = tmp_path / "all.db"
+    merge_databases(target, [old, new] if order == "old first" else [new, old])
+    merge_databases(target, [old, new])
+    with sqlite3.connect(target) as con:
+        versions = con.execute("select body, fetched_at, replaced_at from document_versions").fetchall()
+    assert versions == [(OLD_BODY, EARLY, LATE)]  # as one node crawling the page twice would keep
+
+
 def test_runs_and_errors_keep_their_origin(tmp_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     _save(a, URL_A, OLD_BODY, EARLY, error="from node a")

@@ -274,10 +274,10 @@ def test_a_page_the_extractors_trip_on_is_counted_and_loses_its_metrics(tmp_path
     assert _metrics_of(db, broken) > 0
     real = extractors.metrics.extract_metrics
 
-    def failing(document):
+    def failing(document, max_chars=0):
         if document.url == broken:
             raise RuntimeError("a bug in a new extractor")
-        return real(document)
+        return real(document, max_chars)
 
     monkeypatch.setattr(extractors.metrics, "extract_metrics", failing)
     counts = reprocess(db, tmp_path / "archive", progress=False)

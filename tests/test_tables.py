@@ -10,6 +10,7 @@ from conftest import FIXTURES
 
 from crawler.cli import cli
 from crawler.inputs import read_path
+from crawler.tables import display_width
 from extractors.attachments import read_attachment
 from extractors.document import read_document
 from extractors.grids import grids_of_text, tables_of_html
@@ -58,6 +59,22 @@ def test_monthly_page_periods_are_data():
         "ytd",
     )
     assert revenue["basis"] == "stock"
+
+
+def test_month_and_year_to_date_column_groups_on_a_gbk_page():
+    """The demo's 统计数据 page (GBK, `1-9月` in a title TRS suffixes with `-统计数据`): `9月` over
+    `本月 | 同比增长(%)` and `1-9月` over `累计 | 同比增长(%)`, merged header cells."""
+    page = FIXTURES / "sites/chinatorch/gxq/tjsj/202310/80c5c184365517b5718ecee27d607cfc.shtml"
+    doc = read_path(page)
+    assert doc.title == "2023年1-9月国家高新区主要经济指标"
+    revenue = [r for r in extract_metrics(doc) if r["indicator"] == "revenue"]
+    assert facts(revenue) == [
+        ("revenue", 6012340000000, "元", "level", "2023-09"),
+        ("revenue", 7.9, "%", "growth", "2023-09"),
+        ("revenue", 48765430000000, "元", "level", "2023-01/2023-09"),
+        ("revenue", 8.3, "%", "growth", "2023-01/2023-09"),
+    ]
+    assert {r["subject"] for r in revenue} == {"国家高新区"}
 
 
 def test_a_record_says_where_in_the_table_it_stands():
@@ -249,6 +266,27 @@ def test_cli_extract_shows_the_tables():
     (doc,) = [json.loads(line) for line in result.output.splitlines()]
     assert doc["tables"][0]["header"] == [["指标名称", "单位", "1-9月", "同比增长(%)"]]
     assert doc["tables"][0]["rows"][0] == ["营业收入", "亿元", "2,345.6", "8.5"]
+
+
+def test_cli_extract_text_prints_the_tables_in_aligned_columns():
+    result = CliRunner().invoke(cli, ["extract", str(TABLES / "comparison.gb18030.html")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # the table's title line (the body's own caption line comes before it)
+    at = max(i for i, line in enumerate(lines) if line == "表1 2022年湖南省高新区主要经济指标")
+    header, rule, first = lines[at + 2], lines[at + 3], lines[at + 4]
+    assert header.split() == [
+        "区域",
+        "单位数（个）",
+        "亿元",
+        "增速（%）",
+        "亿元",
+        "增速（%）",
+        "营业收入位次",
+    ]
+    assert set(rule) == {"-", " "} and first.split()[:3] == ["长沙高新区", "1200", "3456.7"]
+    # the figure starts in the column of its header on screen (Chinese characters are two wide)
+    assert display_width(first[: first.index("3456.7")]) == display_width(header[: header.index("亿元")])
 
 
 def test_csv_attachment_in_gb18030(tmp_path):

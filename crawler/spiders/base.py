@@ -2,13 +2,16 @@
 
 A spider describes its site with `SiteRules` (list pages, the pattern of article URLs, how the
 pagination goes); the rest (skipping stored pages, encoding repair, retries, errors, archive,
-store) lives here, in crawler.middlewares and in crawler.pipelines.
+store) lives here, in crawler.middlewares and in crawler.pipelines. An article's links to
+attachments on its own host (.xlsx, .xls, .csv, .pdf) are followed too: each becomes its own
+document, linked to the article (`parent_url`), archived, skipped when stored, and bounded by
+DOWNLOAD_MAXSIZE like a page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +26,7 @@ from crawler.errors import classify_failure
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import UnchangedPage
 from crawler.store import canonical_url
+from extractors.attachments import ATTACHMENT_SUFFIXES
 
 # How far a site's word counts when pages disagree on a figure, most authoritative first.
 AUTHORITIES = ("official", "association", "mirror")
@@ -182,15 +186,7 @@ class ZoneSpider(scrapy.Spider):
 
     def article_links(self, response: Response, rules: SiteRules) -> list[str]:
         """Article URLs on a list page, in page order, each once, on the list page's host."""
-        host = urlsplit(response.url).netloc
-        seen: dict[str, None] = {}
-        for href in response.xpath("//a/@href").getall():
-            url = response.urljoin(href.strip()).split("#", 1)[0]
-            if urlsplit(url).netloc == host:  # a session id in the path would hide the article pattern
-                url = canonical_url(url)
-                if rules.is_article(url):
-                    seen.setdefault(url, None)
-        return list(seen)
+        return list(dict.fromkeys(u for u in same_host_links(response) if rules.is_article(u)))
 
     def next_page(self, response: Response, rules: SiteRules, page: int, had_links: bool) -> str | None:
         if rules.next_xpath:
@@ -204,8 +200,18 @@ class ZoneSpider(scrapy.Spider):
             return urljoin(first, rules.page_template.format(n=page + 1, i=page))
         return None
 
-    def parse_article(self, response: Response) -> Iterable[PageItem]:
-        yield PageItem(
+    def parse_article(self, response: Response) -> Iterable[PageItem | scrapy.Request]:
+        yield self.page_item(response, selected=self.selected(response, self.rules_of(response)))
+        yield from self.attachment_requests(response)
+
+    def parse_attachment(self, response: Response) -> Iterable[PageItem]:
+        """An attachment as fetched; the pipeline reads it (tables, a PDF's text) into its document."""
+        yield self.page_item(response, parent_url=response.meta.get("parent_url"))
+
+    def page_item(
+        self, response: Response, selected: dict[str, str] | None = None, parent_url: str | None = None
+    ) -> PageItem:
+        return PageItem(
             url=asked_url(response.request),
             final_url=response.url,
             status=response.status,
@@ -214,10 +220,27 @@ class ZoneSpider(scrapy.Spider):
             fetched_at=utc_now(),
             spider=self.name,
             list_url=response.meta.get("list_url"),
-            selected=self.selected(response, self.rules_of(response)),
             authority=self.rules_of(response).authority,
             charset_flags=list(response.meta.get("charset_flags", ())),
+            selected=selected or {},
+            parent_url=parent_url,
         )
+
+    def attachment_requests(self, response: Response) -> Iterable[scrapy.Request]:
+        """Requests for the attachments an article links to. They go through the incremental
+        crawl like articles (`article` in meta), so a stored, unchanged one is not fetched again."""
+        for url in attachment_links(response):
+            yield scrapy.Request(
+                url,
+                callback=self.parse_attachment,
+                errback=self.on_error,
+                meta={
+                    "article": True,
+                    "parent_url": response.url,
+                    "list_url": response.meta.get("list_url"),
+                    "site": response.meta.get("site", self.name),
+                },
+            )
 
     def selected(self, response: Response, rules: SiteRules) -> dict[str, str]:
         """Text of the site's title/date/body selectors; a selector that finds nothing is left out."""
@@ -250,6 +273,25 @@ class ZoneSpider(scrapy.Spider):
             message=message,
             spider=self.name,
         )
+
+
+def same_host_links(response: Response) -> Iterator[str]:
+    """The canonical URL of each link of the page to its own host, in page order (canonical first:
+    a session id in the path would hide an article pattern or a file's suffix)."""
+    host = urlsplit(response.url).netloc
+    for href in response.xpath("//a/@href").getall():
+        url = response.urljoin(href.strip()).split("#", 1)[0]
+        if urlsplit(url).netloc == host:
+            yield canonical_url(url)
+
+
+def attachment_links(response: Response) -> list[str]:
+    """The spreadsheets and PDF bulletins a page links to on its own host, in page order, each once
+    (another host's files are not this site's to fetch)."""
+    suffix = ATTACHMENT_SUFFIXES
+    return list(
+        dict.fromkeys(u for u in same_host_links(response) if urlsplit(u).path.lower().endswith(suffix))
+    )
 
 
 def asked_url(request: scrapy.Request) -> str:

@@ -1,4 +1,5 @@
-"""科技部火炬中心 (chinatorch.gov.cn): its 高新区 work news and notices.
+"""科技部火炬中心 (chinatorch.gov.cn): its 高新区 work news, notices and statistics (统计数据,
+whose pages are indicator tables and whose notices link .xlsx and PDF attachments).
 
 Article pages are `/<column>/<sub-column>/<YYYYMM>/<32 hex digits>.shtml` (the body in
 `#allStyleDIV`, with `ArticleTitle` and `PubDate` meta tags); TRS-style `t<YYYYMMDD>_<id>.html`
@@ -19,8 +20,8 @@ _PAGE_COUNT = re.compile(r"createPageHTML\(\s*(\d+)\s*,")
 class ChinatorchSpider(ZoneSpider):
     name = "chinatorch"
     default_base_url = "http://www.chinatorch.gov.cn/"
-    list_paths = ("gxq/gzdt/index.shtml", "gxq/tzgg/index.shtml")
-    article_pattern = r"^/gxq/(?:gzdt|tzgg)/\d{6}/(?:[0-9a-f]{32}\.shtml|t\d{8}_\d+\.html)$"
+    list_paths = ("gxq/gzdt/index.shtml", "gxq/tzgg/index.shtml", "gxq/tjsj/index.shtml")
+    article_pattern = r"^/gxq/(?:gzdt|tzgg|tjsj)/\d{6}/(?:[0-9a-f]{32}\.shtml|t\d{8}_\d+\.html)$"
     page_template = "index_{i}.shtml"
 
     def next_page(self, response: Response, rules: SiteRules, page: int, had_links: bool) -> str | None:
