@@ -13,7 +13,7 @@ import click
 
 from crawler.inputs import iter_paths, read_path
 from crawler.merge import merge
-from crawler.tables import format_table
+from crawler.tables import format_grid, format_table
 from extractors.records import Document, UnreadableInput
 
 DEFAULT_DB = "data/zones.db"
@@ -111,7 +111,8 @@ def _document_text(d: Document) -> str:
     head += [f"{k}: {v}" for k in ("date", "source", "author", "url") if (v := getattr(d, k))]
     if d.flags:
         head.append("flags: " + ", ".join(d.flags))
-    return "\n".join(head) + "\n\n" + d.body + "\n"
+    tables = "".join("\n" + format_grid(g, n) + "\n" for n, g in enumerate(d.tables, 1))
+    return "\n".join(head) + "\n\n" + d.body + "\n" + tables
 
 
 METRIC_FIELDS = [
@@ -161,6 +162,13 @@ def metrics(files: tuple[str, ...], fmt: str) -> None:
 )
 @click.option("--max-pages", type=int, help="Stop each spider after this many responses.")
 @click.option(
+    "--zone",
+    "zones",
+    multiple=True,
+    metavar="ID",
+    help="With the zones spider: crawl only this registry zone's portal (repeatable).",
+)
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -180,11 +188,13 @@ def crawl(
     archive: str,
     sites: str | None,
     max_pages: int | None,
+    zones: tuple[str, ...],
     overrides: tuple[str, ...],
     log_file: str | None,
     quiet: bool,
 ) -> None:
-    """Crawl zone sites politely into the database (all spiders when none is named).
+    """Crawl zone sites politely into the database (all spiders but `zones` when none is named;
+    `--zone ID` crawls registry portals through discovery).
 
     Pages already stored and unchanged are not fetched again. The run is recorded in the `runs`
     table, each failed or skipped page in `errors`; a summary is printed at the end.
@@ -208,6 +218,15 @@ def crawl(
         settings[name] = value
     if quiet:
         settings.setdefault("LOG_LEVEL", "WARNING")
+    if zones:  # the registry portals of these zones, found by discovery (crawler/spiders/zones.py)
+        from crawler.spiders.zones import zones_problem
+
+        problem = zones_problem(list(zones), settings.get("ZONECRAWL_ZONES_FILE"))
+        if problem:
+            click.echo(f"zonecrawl crawl: {problem}", err=True)
+            raise click.exceptions.Exit(2)
+        settings["ZONECRAWL_ZONES"] = ",".join(zones)
+        spiders = spiders or ("zones",)
     if log_file:
         settings["LOG_FILE"] = log_file
     try:
@@ -392,6 +411,37 @@ def export(table: str, db: str, fmt: str, bom: bool, output: str) -> None:
     except (ValueError, OSError, sqlite3.DatabaseError) as e:
         click.echo(f"zonecrawl: {db}: {e}", err=True)
         raise click.exceptions.Exit(1) from None
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--name", help="Name of the entry (default: from the host, www.cshtz.gov.cn -> cshtz).")
+@click.option(
+    "--authority",
+    type=click.Choice(["official", "association", "mirror"]),
+    default="official",
+    show_default=True,
+    help="Whose word the site's figures carry when pages disagree.",
+)
+@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests.")
+@click.option("--allow-private", is_flag=True, help="Allow a portal on 127.0.0.1 or a private network.")
+def discover(url: str, name: str | None, authority: str, delay: float, allow_private: bool) -> None:
+    """Find a portal's news, notice, policy and statistics columns, its article URL pattern and
+    pagination, and print them as a crawler/sites.yaml entry to review and keep.
+
+    Reads the home page, its 政务公开-style hub pages, each column's first list page, robots.txt
+    and the sitemap (a few dozen pages, politely, obeying robots.txt); never leaves the site.
+    Exit status 1 when no column with article links was found.
+    """
+    from crawler.discover import default_name, discover_site
+    from crawler.discoverfetch import SiteFetcher
+
+    fetcher = SiteFetcher(url, delay=delay, allow_private=allow_private)
+    found = discover_site(url, fetcher)
+    if not found.article:
+        click.echo(f"zonecrawl discover: {url}: no column with article links found", err=True)
+        raise click.exceptions.Exit(1)
+    _to_stdout(lambda out: out.write(found.yaml(name or default_name(url), authority)))
 
 
 cli.add_command(merge)  # crawler/merge.py: combine the databases of several crawl nodes

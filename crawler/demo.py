@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import click
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.demozones import PORT_OFFSET, discovery_lines, portal_sites, zones_settings
 from crawler.localsites import LocalSites
 from crawler.tables import pad
 
@@ -234,6 +235,7 @@ def summary(
             if not unsourced
             else f"  {unsourced} metrics lack their source sentence"
         )
+        lines += table_lines(con)
 
         groups = con.execute(
             "select subject, zone_id, count(*) from metrics group by subject, zone_id "
@@ -265,6 +267,22 @@ def summary(
         f"  {zc} export metrics{db_arg} --format csv > metrics.csv",
     ]
     return "\n".join(lines), unexpected + lost
+
+
+def table_lines(con: sqlite3.Connection) -> list[str]:
+    """How many metrics were read from data tables, and how many from attachments (spreadsheets,
+    PDF bulletins): a table figure's offsets lie past its document's body, in the tables' text."""
+    have = {r[1] for r in con.execute("pragma table_info(documents)")}
+    if "parent_url" not in have:
+        return []  # a database from before tables and attachments were stored
+    tables, attached, documents = con.execute(
+        "select count(*) filter (where m.start > length(coalesce(d.body, ''))),"
+        " count(*) filter (where d.parent_url is not null),"
+        " (select count(*) from documents where parent_url is not null)"
+        " from metrics m join documents d on d.id = m.document_id"
+    ).fetchone()
+    counts = f"{attached} from {documents} attachments (.xlsx, .pdf …)"
+    return [f"  {tables} metrics read from data tables; {counts}"]
 
 
 def dataset_lines(con: sqlite3.Connection) -> list[str]:
@@ -330,13 +348,16 @@ def run_demo(db: Path, archive: Path, first_port: int | None = None) -> int:
     except sqlite3.DatabaseError as e:
         click.echo(f"demo: {db}: {e}", err=True)
         return 2
-    sites = LocalSites()
+    sites, portals = LocalSites(), portal_sites()
     if first_port is not None:
         shift_ports(sites, first_port)
+        shift_ports(portals, first_port + PORT_OFFSET)
     try:
         sites.start()
+        portals.start()  # two CMS portals the zones spider crawls through discovery
     except OSError as e:
         sites.stop()
+        portals.stop()
         click.echo(
             f"demo: cannot serve the bundled sites on {LOCAL_HOST} ports {port_range(sites)}: "
             f"{e.strerror or e} (another demo running? --first-port picks other ports)",
@@ -345,6 +366,7 @@ def run_demo(db: Path, archive: Path, first_port: int | None = None) -> int:
         return 2
     try:
         spiders, skipped = local_spiders(sites.base_urls)
+        spiders, skipped = [*spiders, "zones"], [n for n in skipped if n != "zones"]
         served = ", ".join(f"{n} :{urlsplit(u).port}" for n, u in sorted(sites.base_urls.items()))
         click.echo(
             f"demo: serving the bundled sites on {LOCAL_HOST} ({served}; dead: {', '.join(sites.dead)})"
@@ -358,7 +380,8 @@ def run_demo(db: Path, archive: Path, first_port: int | None = None) -> int:
             "LOG_FILE": str(log),
             "LOG_FILE_APPEND": False,
             "DOWNLOADER_MIDDLEWARES": local_only_middlewares(),
-            "ZONECRAWL_BASE_URLS": sites.base_urls,
+            "ZONECRAWL_BASE_URLS": {**sites.base_urls, **portals.base_urls},
+            **zones_settings(),
         }
         db.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
@@ -371,12 +394,14 @@ def run_demo(db: Path, archive: Path, first_port: int | None = None) -> int:
         ports = served_ports(sites)
     finally:
         sites.stop()
+        portals.stop()
 
     run_id = last_run_id(db)
     if run_id <= previous_run:
         click.echo("demo: the crawl recorded no run", err=True)
         return 2
     text, unexpected = summary(db, run_id, before, sites, ports)
+    text += "\n" + "\n".join(discovery_lines(db, run_id, portals.base_urls))
     click.echo(f"demo: crawled in {elapsed:.1f} s\n")
     click.echo(text)
     if unexpected:

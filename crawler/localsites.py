@@ -36,6 +36,11 @@ _TYPES = {
     ".shtml": "text/html",
     ".xml": "application/xml",
     ".txt": "text/plain",
+    ".php": "text/html",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xls": "application/vnd.ms-excel",
 }
 
 
@@ -66,11 +71,12 @@ class _Handler(BaseHTTPRequestHandler):
         if path in b.get("oversize", {}):
             size = int(b["oversize"][path])
             return self._send(200, b"<html><body>" + b"x" * size + b"</body></html>", {}, head)
-        file = self._file(path)
+        file = self._file(path, urlsplit(self.path).query)
         if file is None:
             return self._send(404, b"<html><body>404 Not Found</body></html>", {}, head)
         body = file.read_bytes()
-        headers = {"Content-Type": _TYPES.get(file.suffix, "application/octet-stream")}
+        kind = _TYPES.get(file.suffix) or _TYPES.get(Path(path).suffix, "application/octet-stream")
+        headers = {"Content-Type": kind}
         if b.get("validators", True):
             headers["ETag"] = '"' + hashlib.md5(body).hexdigest()[:16] + '"'
             headers["Last-Modified"] = email.utils.formatdate(file.stat().st_mtime, usegmt=True)
@@ -84,7 +90,10 @@ class _Handler(BaseHTTPRequestHandler):
                     headers[k.strip()] = v.strip()
         self._send(200, body, headers, head)
 
-    def _file(self, path: str) -> Path | None:
+    def _file(self, path: str, query: str = "") -> Path | None:
+        # A page with a query (index.php?m=content&id=5) is the file `index.php@m=content&id=5`.
+        if query and (self.root / f"{path.lstrip('/')}@{query}").is_file():
+            path = f"{path}@{query}"
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root) or target.name.endswith(".headers"):
             return None

@@ -209,10 +209,15 @@ def run_crawl(
     return _close_run(run_id, crawlers, db_path, archive_dir)
 
 
+OPT_IN_SPIDERS = frozenset({"zones"})
+
+
 def _checked_spiders(spiders: list[str], settings: Settings) -> list[str]:
-    """The spiders to run (all when none is named); unknown names or a bad sites file refuse."""
+    """The spiders to run (all but OPT_IN_SPIDERS when none is named); unknown names or a bad
+    sites file refuse."""
     known = spider_names(settings)
-    names = list(spiders) or known
+    # `zones` reaches every registry portal: it runs only when named
+    names = list(spiders) or [n for n in known if n not in OPT_IN_SPIDERS]
     unknown = [n for n in names if n not in known]
     if unknown:
         raise CrawlSetupError(f"unknown spider {', '.join(unknown)} (known: {', '.join(known)})")

@@ -24,8 +24,9 @@ from crawler.localsites import LocalSites
 
 slow = pytest.mark.slow
 
-# The demo's sites take ports first..first+8 (8741-8749 shifted).
-PORTS = 9
+# The demo's sites take ports first..first+8 (8741-8749 shifted), its discovery portals
+# first+20..first+23 (8761-8764 shifted).
+PORTS = 24
 
 
 def free_ports(n: int = PORTS) -> int:
@@ -244,3 +245,15 @@ def test_summary_counts_pages_lost_in_the_pipeline(tmp_path):
     assert "2 article pages were archived but neither stored nor recorded" in text
     assert unexpected == 3  # the two lost pages and the unexpected error
     assert "nothing added" in text
+
+
+@slow
+def test_demo_crawls_two_cms_portals_through_discovery(two_demos):
+    """The zones spider finds the TRS and DedeCMS portals' columns and paging by itself."""
+    first, second = two_demos["first"].stdout, two_demos["second"].stdout
+    assert "portals found by discovery" in first
+    trs, dede = "新闻动态, 通知公告, 政策文件, 数据发布", "园区新闻, 通知公告, 政策法规, 统计信息"
+    assert f"columns {trs}; paging index_{{i}}.html" in first  # TRS: paged by a script call only
+    assert f"columns {dede}; paging next link 下一页" in first  # DedeCMS, GBK
+    assert first.count("61 documents, 305 metrics stored from it") == 2
+    assert second.count("61 documents, 305 metrics stored from it") == 2  # the second run adds nothing

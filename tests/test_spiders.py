@@ -187,7 +187,7 @@ def test_crawl_refuses_an_unknown_spider_or_a_bad_sites_file(tmp_path):
     db = str(tmp_path / "z.db")
     result = CliRunner().invoke(cli, ["crawl", "achie", "nosuch", "--db", db])
     assert result.exit_code == 2
-    assert "unknown spider nosuch (known: achie, chinatorch, hnkfq, portals)" in result.output
+    assert "unknown spider nosuch (known: achie, chinatorch, hnkfq, portals, zones)" in result.output
     bad = tmp_path / "sites.yaml"
     bad.write_text("- name: x\n  base_url: http://a/\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["crawl", "portals", "--sites", str(bad), "--db", db])

@@ -15,7 +15,18 @@ from pathlib import Path
 import pytest
 
 TSV = Path(__file__).resolve().parent.parent / "extractors" / "data" / "zones.tsv"
-COLUMNS = ["id", "name", "short_name", "province", "city", "level", "approved", "aliases"]
+COLUMNS = [
+    "id",
+    "name",
+    "short_name",
+    "province",
+    "city",
+    "level",
+    "approved",
+    "aliases",
+    "website",
+    "website_source",
+]
 EXPECTED_TOTAL = 179
 
 # The 31 province-level divisions of the mainland in the order of GB/T 2260, then the Corps.
@@ -373,3 +384,15 @@ def test_provincial_zones_are_not_listed():
         "河南周口国家农业高新技术产业示范区",
     ):
         assert provincial not in names
+
+
+def test_a_website_comes_with_the_source_that_names_it():
+    """Portal addresses are never guessed: each has the page or document it was read from, and the
+    count in extractors/data/README.md is the file's."""
+    with_site = [r for r in load() if r["website"]]
+    for r in with_site:
+        assert re.fullmatch(r"https?://[a-z0-9.-]+(?::\d+)?/\S*", r["website"]), r["id"]
+        assert r["website_source"].strip(), f"{r['id']}: a website without its source"
+    assert all(not r["website_source"] for r in load() if not r["website"])
+    readme = (TSV.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`website`: {len(with_site)} of {len(load())} zones" in readme

@@ -1,0 +1,518 @@
+"""Find a zone portal's columns, article pattern and pagination by itself: pure functions on HTML.
+
+A zone portal is walked the way a person reads it: the home page's menu names the columns worth
+crawling (新闻动态, 通知公告, 政策文件, 统计数据 …, some under a 政务公开 page); on a column's list
+page the article links are the largest group of sibling links that share one URL shape
+(`/xwdt/202301/t20230115_4567.html` -> `/xwdt/\\d+/t\\d+_\\d+\\.html`), preferring date-stamped
+ones; the pagination is a `下一页` or page-number link, or a `createPageHTML(...)` script call.
+Login, search, menu and off-site pages are never taken for a column or an article.
+
+Everything here but `discover_site` is a function of a page's text and URL; `discover_site` reads
+pages through a `fetch` callable, so tests and the CLI decide how (and how politely) to fetch.
+
+    found = discover_site("http://www.example.gov.cn/", fetch)
+    print(found.yaml("example"))     # a crawler/sites.yaml entry for the portals spider
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import yaml
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+from crawler.safety import site_key
+
+# Menu words per kind of column, most specific first. A link names a column when its text holds one
+# of them and is short (a menu item, not an article title such as `关于开展…的通知`).
+COLUMN_WORDS: dict[str, tuple[str, ...]] = {
+    "news": ("新闻动态", "园区动态", "工作动态", "高新动态", "园区新闻", "新闻中心", "新闻资讯", "要闻", "动态", "新闻"),
+    "notice": ("通知公告", "公示公告", "公告公示", "通知", "公告", "公示"),
+    "policy": ("政策文件", "政策法规", "政策解读", "规范性文件", "政策", "文件", "法规"),
+    "stats": ("统计数据", "统计信息", "数据发布", "统计公报", "经济数据", "经济运行", "统计", "数据"),
+}  # fmt: skip
+# Pages that gather columns (a 政务公开 page listing 政策文件, 统计数据 ...): read one level down.
+HUB_WORDS = ("政务公开", "信息公开", "政府信息公开", "新闻中心", "数据中心", "公开目录")
+MAX_MENU_TEXT = 10
+# Texts and URL words of pages that are never columns nor articles.
+REJECT_TEXT = ("登录", "登陆", "注册", "搜索", "检索", "查询", "无障碍", "网站地图", "English", "信箱", "留言")  # fmt: skip
+REJECT_TOKENS = frozenset({
+    "login", "logon", "signin", "signup", "register", "reg", "passport", "sso", "cas", "search", "jrobot",
+    "was5", "member", "admin", "user", "logout", "guestbook", "mailbox",
+})  # fmt: skip
+NOT_PAGES = frozenset({
+    ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".css", ".js", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
+    ".pptx", ".zip", ".rar", ".7z", ".wps", ".ofd", ".mp4", ".mp3", ".flv", ".txt", ".xml",
+})  # fmt: skip
+MORE_WORDS = ("更多", "more", "MORE", "More", "")
+NEXT_WORDS = ("下一页", "下页", "后页", "下一页>", "下一页>>", "next", "Next", ">", "›")
+# Paths of list and menu pages: their links are never articles however many share a shape.
+LISTY = re.compile(
+    r"(?:^|/)(?:index|list|default|node|col|more)[\w-]*\.(?:s?html?|php|jsp|aspx?)$|/$"
+    r"|[?&](?:page|pagenum|pageindex|a=lists|c=list)",
+    re.I,
+)
+DATE_STAMP = re.compile(
+    r"(?:19|20)\d{2}[-_/]?(?:0[1-9]|1[0-2])[-_/]?(?:0[1-9]|[12]\d|3[01])(?!\d)"  # 20230115, 2023-01-15
+    r"|/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/"  # /2023/1/15/
+    r"|/(?:19|20)\d{2}(?:0[1-9]|1[0-2])/"  # /202301/
+)
+CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+
+
+@dataclass
+class Column:
+    """A column of the portal worth crawling: its menu name, kind (news, notice, policy, stats)
+    and first list page."""
+
+    name: str
+    kind: str
+    url: str
+
+
+@dataclass
+class Pagination:
+    """How a list goes on: `template` relative to its first page (`index_{i}.html`, {n} = page
+    number, {i} = n - 1), or a next link with text `next_text`; `pages` when the list says."""
+
+    template: str | None = None
+    next_text: str | None = None
+    pages: int | None = None
+    script: bool = False  # paginated only by a createPageHTML-style script call
+
+
+@dataclass
+class ColumnFound:
+    column: Column
+    articles: list[str]
+    pagination: Pagination | None
+
+
+@dataclass
+class SiteDiscovery:
+    """What discovery found on one portal, and the sites.yaml entry that crawls it."""
+
+    base_url: str
+    columns: list[ColumnFound] = field(default_factory=list)
+    article: str | None = None
+    page_template: str | None = None
+    next_text: str | None = None
+    max_pages: int = 20
+    sitemap: str | None = None
+    sitemap_articles: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # candidate columns without article links
+
+    def entry(self, name: str, authority: str = "official") -> dict:
+        """The crawler/sites.yaml entry (as the portals spider reads it)."""
+        if not self.article:
+            raise ValueError(f"no article links found on {self.base_url}")
+        entry: dict = {
+            "name": name,
+            "base_url": self.base_url,
+            "lists": [relative_to_base(c.column.url, self.base_url) for c in self.columns],
+            "article": self.article,
+        }
+        if self.page_template:
+            entry["page_template"] = self.page_template
+        elif self.next_text:
+            entry["next"] = next_xpath(self.next_text)
+        entry["max_pages"] = self.max_pages
+        if self.sitemap:
+            entry["sitemap"] = self.sitemap
+        entry["authority"] = authority
+        return entry
+
+    def yaml(self, name: str, authority: str = "official") -> str:
+        """The entry as YAML, with a comment naming each column found, for a person to review."""
+        lines = [f"# discovered from {self.base_url}"]
+        for c in self.columns:
+            pages = (c.pagination.pages or "?") if c.pagination else 1
+            lines.append(
+                f"#   {c.column.kind}: {c.column.name} {c.column.url} ({len(c.articles)} articles on page 1,"
+                f" {pages} pages)"
+            )
+        lines += [f"#   not a column (no article links): {u}" for u in self.skipped]
+        body = yaml.safe_dump([self.entry(name, authority)], allow_unicode=True, sort_keys=False, width=1000)
+        return "\n".join(lines) + "\n" + body
+
+    def summary(self) -> dict:
+        """What was found, for a run's stats and the database: columns, pattern, pages."""
+        return {
+            "base_url": self.base_url,
+            "columns": [
+                {
+                    "name": c.column.name,
+                    "kind": c.column.kind,
+                    "url": c.column.url,
+                    "articles": len(c.articles),
+                }
+                for c in self.columns
+            ],
+            "article": self.article,
+            "page_template": self.page_template,
+            "next": self.next_text,
+            "max_pages": self.max_pages,
+            "sitemap": self.sitemap,
+        }
+
+
+# ---- pages and links -------------------------------------------------------------------------
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """A page's text: the charset of its header, else of its <meta>, else sniffed (GBK portals)."""
+    return html_to_unicode(content_type, body)[1]
+
+
+def same_site(url: str, base: str) -> bool:
+    """On the portal's own host (www. or not) and port; anything else is off-site."""
+    return urlsplit(url).scheme in ("http", "https") and site_key(url) == site_key(base)
+
+
+def page_links(html: str, url: str) -> list[Link]:
+    """The page's links in order, absolute and without fragment, each with its text. A `更多>>`
+    link takes the text of the heading beside it; script, mail and in-page links are left out."""
+    sel = Selector(text=html)
+    out = []
+    for a in sel.xpath("//a[@href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:")):
+            continue
+        text = " ".join(a.xpath("string()").get("").split()) or a.attrib.get("title", "").strip()
+        if text.strip("<>»›+ 》…").strip() in MORE_WORDS:
+            parent = " ".join(a.xpath("string(..)").get("").split())
+            text = parent.replace(text, "").strip() if text else parent
+        out.append(Link(urljoin(url, href).split("#", 1)[0], text))
+    return out
+
+
+def url_tokens(url: str) -> set[str]:
+    parts = urlsplit(url)
+    return set(re.split(r"[^a-z0-9]+", f"{parts.path}?{parts.query}".lower())) - {""}
+
+
+def rejected(link: Link) -> bool:
+    """A login, search or utility page, or a file that is not a page: never a column or an article."""
+    if any(w in link.text for w in REJECT_TEXT) or url_tokens(link.url) & REJECT_TOKENS:
+        return True
+    path = urlsplit(link.url).path.lower()
+    return any(path.endswith(ext) for ext in NOT_PAGES)
+
+
+def column_kind(text: str) -> str | None:
+    """news, notice, policy or stats when TEXT is a short menu text naming such a column."""
+    if not text or len(text) > MAX_MENU_TEXT:
+        return None
+    for kind, words in COLUMN_WORDS.items():
+        if any(w in text for w in words):
+            return kind
+    return None
+
+
+def find_columns(html: str, url: str, base: str | None = None) -> list[Column]:
+    """The news, notice, policy and statistics columns a page's menu and headings link to, on the
+    site only, first mention first, each list page once."""
+    base = base or url
+    seen: dict[str, Column] = {}
+    for link in page_links(html, url):
+        kind = column_kind(link.text)
+        if kind and same_site(link.url, base) and not rejected(link) and not DATE_STAMP.search(link.url):
+            seen.setdefault(link.url, Column(link.text, kind, link.url))
+    return list(seen.values())
+
+
+def find_hubs(html: str, url: str, base: str | None = None) -> list[str]:
+    """Pages such as 政务公开 that gather columns: read one level down for more columns."""
+    base = base or url
+    hubs: dict[str, None] = {}
+    for link in page_links(html, url):
+        if (
+            any(w in link.text for w in HUB_WORDS)
+            and len(link.text) <= MAX_MENU_TEXT
+            and same_site(link.url, base)
+            and not rejected(link)
+        ):
+            hubs.setdefault(link.url, None)
+    return list(hubs)
+
+
+# ---- article links by URL shape ----------------------------------------------------------------
+
+
+def path_and_query(url: str) -> str:
+    """What SiteRules.is_article matches: the path, and `?query` where there is one."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def url_shape(url: str) -> str:
+    """The regex of URLs like this one: literal text kept, every run of digits any number, every
+    long hex id any hex id."""
+    pieces = HEX_OR_DIGITS.split(path_and_query(url))
+    return "".join(_variable(p) if i % 2 else _escape(p) for i, p in enumerate(pieces))
+
+
+# A run of digits, or a hex id (`8add504610dd1da2c30972718f460ac3.shtml` on chinatorch.gov.cn,
+# GUIDs elsewhere): the parts of an article URL that change from one article to the next.
+HEX_OR_DIGITS = re.compile(r"((?<![0-9a-zA-Z])[0-9a-fA-F]{16,}(?![0-9a-zA-Z])|\d+)")
+
+
+def _variable(piece: str) -> str:
+    return r"\d+" if piece.isdigit() else r"[0-9a-fA-F]+"
+
+
+def _escape(text: str) -> str:
+    """Regex metacharacters escaped, nothing else (`&`, `-`, `/` stay readable in sites.yaml)."""
+    return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
+
+
+def article_links(html: str, url: str, base: str | None = None) -> list[str]:
+    """The article URLs on a list page, in page order: the biggest group of on-site links sharing
+    one URL shape, date-stamped groups first, leaving out list, menu and paging links (their paths
+    look like lists, or their texts are too short for titles)."""
+    base = base or url
+    groups: dict[str, dict[str, str]] = {}
+    for link in page_links(html, url):
+        if same_site(link.url, base) and not rejected(link) and link.url != url:
+            groups.setdefault(url_shape(link.url), {}).setdefault(link.url, link.text)
+    scored = [
+        (score, shape, list(links)) for shape, links in groups.items() if (score := _group_score(links))
+    ]
+    if not scored:
+        return []
+    _, best_shape, best = max(scored)
+    # Articles filed in another folder (`../../zwgk/gsgg/202301/t…html` on a TRS list) have the
+    # same file-name shape: they belong to the list too.
+    tail = _last_segment(best_shape)
+    more = [
+        u for _, shape, links in scored if shape != best_shape and _last_segment(shape) == tail for u in links
+    ]
+    return best + more
+
+
+def _last_segment(shape: str) -> str:
+    return shape.split("?", 1)[0].rsplit("/", 1)[-1] + ("?" + shape.split("?", 1)[1] if "?" in shape else "")
+
+
+def _group_score(links: dict[str, str]) -> tuple[float, int, float] | None:
+    """(share date-stamped, size, mean text length) of a group that can be articles, else None."""
+    urls = list(links)
+    if any(LISTY.search(path_and_query(u)) for u in urls):
+        return None
+    mean_text = sum(len(t) for t in links.values()) / len(urls)
+    dated = sum(1 for u in urls if DATE_STAMP.search(path_and_query(u))) / len(urls)
+    # titles are long; a lone undated link is more likely a menu page than an article
+    if mean_text < 6 or (len(urls) < 2 and not dated):
+        return None
+    return (dated, len(urls), mean_text)
+
+
+def article_regex(urls: list[str]) -> str:
+    """One regex matching every URL of the shapes of URLS (and nothing of other shapes)."""
+    shapes = sorted({url_shape(u) for u in urls})
+    return "^" + (shapes[0] if len(shapes) == 1 else "(?:" + "|".join(shapes) + ")") + "$"
+
+
+# ---- pagination --------------------------------------------------------------------------------
+
+
+def pagination(html: str, url: str) -> Pagination | None:
+    """How the list at URL (its first page) goes on, or None when it has one page."""
+    scripted = script_pagination(html)
+    if scripted:
+        return scripted
+    links = [link for link in page_links(html, url) if same_site(link.url, url) and link.url != url]
+    templates: Counter[str] = Counter()
+    next_text = None
+    numbers = [int(x) for x in TOTAL_PAGES.findall(html)]
+    for link in links:
+        if link.text in NEXT_WORDS:
+            next_text = next_text or link.text
+            n = 2
+        elif link.text.isdigit() and int(link.text) >= 2:
+            n = int(link.text)
+            numbers.append(n)
+        else:
+            continue
+        template = page_template(url, link.url, n)
+        if template:
+            templates[template] += 1
+    if not templates and not next_text:
+        return None
+    template = templates.most_common(1)[0][0] if templates else None
+    return Pagination(template=template, next_text=next_text, pages=max(numbers) if numbers else None)
+
+
+def script_pagination(html: str) -> Pagination | None:
+    """TRS's `createPageHTML(count, current, "index", "html")` (a div id may come first): pages
+    index.html, index_1.html … index_{count-1}.html."""
+    m = CREATE_PAGE.search(html)
+    if not m:
+        return None
+    raw = [a.strip() for a in m.group(1).split(",")]
+    # many TRS templates pass variables: `var countPage = 5; createPageHTML(countPage, currentPage, …)`
+    args = [_script_value(html, a) if re.fullmatch(r"[A-Za-z_]\w*", a) else a.strip("'\"") for a in raw]
+    ints = [int(a) for a in args if a.isdigit()]
+    strings = [a for a in args if a and not a.isdigit()]
+    if not ints or ints[0] < 2:
+        return None
+    prefix, suffix = (strings[-2], strings[-1]) if len(strings) >= 2 else ("index", "html")
+    return Pagination(template=f"{prefix}_{{i}}.{suffix}", pages=ints[0], script=True)
+
+
+def _script_value(html: str, name: str) -> str:
+    """The number or string a script assigns to variable NAME (`var countPage = 5`), else ''."""
+    m = re.search(rf"\b{name}\s*=\s*(\d+|\"[^\"]*\"|'[^']*')", html)
+    return m.group(1).strip("'\"") if m else ""
+
+
+def page_template(first: str, page_url: str, n: int) -> str | None:
+    """The template (relative to FIRST) that gives PAGE_URL for page N: the last number in it that
+    is N becomes {n}, or N - 1 becomes {i}; None when the page lies in another folder."""
+    a, b = urlsplit(first), urlsplit(page_url)
+    folder = a.path.rsplit("/", 1)[0]
+    if b.path.rsplit("/", 1)[0] != folder:
+        return None
+    rel = b.path.rsplit("/", 1)[1] + (f"?{b.query}" if b.query else "")
+    pieces = re.split(r"(\d+)", rel)
+    for idx in range(len(pieces) - 1, -1, -1):
+        if pieces[idx].isdigit() and int(pieces[idx]) in (n, n - 1):
+            slot = "{n}" if int(pieces[idx]) == n else "{i}"
+            literal = ["".join(pieces[:idx]), "".join(pieces[idx + 1 :])]
+            template = literal[0].replace("{", "{{").replace("}", "}}") + slot
+            template += literal[1].replace("{", "{{").replace("}", "}}")
+            if urljoin(first, template.format(n=n, i=n - 1)) == page_url:
+                return template
+    return None
+
+
+def next_xpath(text: str) -> str:
+    """The XPath of a list page's next link with TEXT, as sites.yaml's `next` takes it."""
+    return f'//a[normalize-space()="{text}"]/@href'
+
+
+# ---- sitemaps ---------------------------------------------------------------------------------
+
+
+def sitemap_locations(robots_txt: str) -> list[str]:
+    """The `Sitemap:` lines of a robots.txt."""
+    return [
+        line.split(":", 1)[1].strip()
+        for line in robots_txt.splitlines()
+        if line.lower().startswith("sitemap:")
+    ]
+
+
+def sitemap_urls(xml: bytes) -> list[str]:
+    """The page URLs of a sitemap (urlset) file; empty for anything else."""
+    from scrapy.utils.sitemap import Sitemap  # lxml with the safe parser settings Scrapy uses
+
+    try:
+        return [e["loc"].strip() for e in Sitemap(xml) if e.get("loc")]
+    except Exception:  # not a sitemap (an HTML error page, say)
+        return []
+
+
+def relative_to_base(url: str, base: str) -> str:
+    """URL as a path relative to BASE, the site's root (what sites.yaml's `lists` hold)."""
+    return path_and_query(url).lstrip("/")
+
+
+def default_name(url: str) -> str:
+    """An entry name from the host: www.cshtz.gov.cn -> cshtz; an address -> site-127-0-0-1-8761."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "site").removeprefix("www.")
+    if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host):
+        return "site-" + re.sub(r"[^0-9a-z]+", "-", f"{host}-{parts.port or ''}").strip("-")
+    return host.split(".")[0]
+
+
+def site_base(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
+# ---- a whole site -----------------------------------------------------------------------------
+
+Fetch = Callable[[str], "tuple[bytes, str | None] | None"]  # url -> (body, content type) or None
+
+
+def discover_site(url: str, fetch: Fetch, max_columns: int = 20) -> SiteDiscovery:
+    """Read the home page at URL, its hub pages, each column's first list page and the sitemap,
+    through FETCH; never a page off the site. A few dozen requests at most."""
+    base = site_base(url)
+    found = SiteDiscovery(base_url=base)
+    home = _get(fetch, url)
+    if home is None:
+        return found
+    columns = find_columns(home, url, base)
+    for hub in find_hubs(home, url, base)[:5]:
+        hub_html = _get(fetch, hub)
+        if hub_html:
+            columns += [c for c in find_columns(hub_html, hub, base) if c.url not in {x.url for x in columns}]
+    for column in columns[:max_columns]:
+        html = _get(fetch, column.url)
+        links = article_links(html, column.url, base) if html else []
+        if not links:
+            found.skipped.append(column.url)
+            continue
+        found.columns.append(ColumnFound(column, links, pagination(html or "", column.url)))
+    urls = [u for c in found.columns for u in c.articles]
+    if urls:
+        found.article = article_regex(urls)
+        choose_pagination(found)
+        _find_sitemap(found, fetch)
+    return found
+
+
+def _get(fetch: Fetch, url: str) -> str | None:
+    got = fetch(url)
+    return decode_html(got[0], got[1]) if got else None
+
+
+def choose_pagination(found: SiteDiscovery) -> None:
+    """One rule for the whole site, as sites.yaml takes it: a template every paginated column
+    shares (the only way through script-paginated lists), else the next link they all have."""
+    paged = [c.pagination for c in found.columns if c.pagination]
+    if not paged:
+        return
+    templates = {p.template for p in paged}
+    if len(templates) == 1 and None not in templates:
+        found.page_template = templates.pop()
+    else:
+        texts = {p.next_text for p in paged}
+        if len(texts) == 1 and None not in texts:
+            found.next_text = texts.pop()
+        elif any(p.template for p in paged):  # mixed: the commonest template still walks most lists
+            found.page_template = Counter(p.template for p in paged if p.template).most_common(1)[0][0]
+    pages = [p.pages for p in paged if p.pages]
+    found.max_pages = min(max(pages), 100) if pages else 20
+
+
+def _find_sitemap(found: SiteDiscovery, fetch: Fetch) -> None:
+    """The sitemap robots.txt names (or /sitemap.xml), kept when it lists article pages."""
+    robots = fetch(urljoin(found.base_url, "robots.txt"))
+    candidates = sitemap_locations(decode_html(*robots)) if robots else []
+    for loc in [*candidates, "/sitemap.xml"]:
+        loc_url = urljoin(found.base_url, urlsplit(loc).path)  # the sitemap may name the real host
+        got = fetch(loc_url)
+        if not got:
+            continue
+        pattern = re.compile(found.article or "$^")
+        articles = [u for u in sitemap_urls(got[0]) if pattern.search(path_and_query(u))]
+        if articles:
+            found.sitemap = path_and_query(loc_url).lstrip("/")
+            found.sitemap_articles = articles
+            return
