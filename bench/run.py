@@ -16,6 +16,7 @@ ORDER = [
     "bench_extract.py",
     "bench_metrics.py",
     "bench_numerals.py",
+    "bench_normalise.py",
     "bench_tables.py",
     "bench_crawl.py",
     "bench_extract_budget.py",

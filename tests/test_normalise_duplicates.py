@@ -16,6 +16,25 @@ def test_second_copy_is_dropped():
     assert (dropped, damaged) == (2, 1)
 
 
+def test_a_copy_damaged_before_the_repair_counts_as_damaged():
+    # Repaired, the copy reads like the good one: only what was noted before the repair tells.
+    assert remove_duplicates([GOOD, OTHER, GOOD, OTHER])[1:] == (2, 0)
+    lines, dropped, damaged = remove_duplicates(
+        [GOOD, OTHER, GOOD, OTHER], damaged_before=[False, False, True, False]
+    )
+    assert lines == [GOOD, OTHER]
+    assert (dropped, damaged) == (2, 1)
+    # Damage on a kept line is no damaged copy.
+    assert remove_duplicates([GOOD, OTHER, GOOD, OTHER], damaged_before=[True, True, False, False])[2] == 0
+
+
+def test_damage_counts_the_marks_the_repair_knows():
+    # Stage 1b's entity names, the full-width `；` too, and its lone `?`.
+    for line in ("高新区ensp;管委会", "专精特新ldquo；小巨人rdquo；企业", "2021年ndash;2025年", "举行?活动"):
+        assert damage(line) > 0, line
+    assert damage("AT&amp;T 与 rdquo 公司;the squad; nbsp2 项") == 0
+
+
 def test_the_better_copy_is_kept_in_the_place_of_the_first():
     lines, _, damaged = remove_duplicates([BROKEN, OTHER, GOOD, OTHER])
     assert lines == [GOOD, OTHER]

@@ -103,6 +103,27 @@ def test_a_damaged_second_copy_is_repaired_then_dropped_as_a_copy():
     assert {"mojibake_repaired", "mojibake_cut", "duplicate_removed", "mojibake_copy_dropped"} <= set(flags)
 
 
+@pytest.mark.parametrize(
+    "byline", ["作者:王明nbsp;nbsp;2023年5月1日", "来源:怀化高新区nbsp;发布时间:2023-05-01"]
+)
+def test_a_clean_copy_dropped_on_a_page_with_a_repair_elsewhere_is_no_damaged_copy(byline):
+    # The repair mends the byline; the paragraph dropped as a copy was never damaged.
+    para = "近日，工业和信息化部公布第四批专精特新“小巨人”企业名单，怀化高新区3家企业入选，园区国家级专精特新“小巨人”企业累计达到8家。"
+    body, flags = normalise(f"{byline}\n{para}\n{GOOD}\n{para}")
+    assert body.count(para) == 1 and GOOD in body and "nbsp" not in body
+    assert {"mojibake_repaired", "duplicate_removed"} <= set(flags)
+    assert "mojibake_copy_dropped" not in flags
+
+
+def test_a_copy_whose_damage_the_repair_mended_is_still_a_damaged_copy():
+    # Read out of step between pinyin runs: no `?` or entity left to see once repaired.
+    good = "长沙高新区实现营业收入128亿元，同比增长12%，规模以上工业企业达到356家，高新技术企业突破1000家，园区综合排名继续位居全国前列。"
+    damaged = "長沙高新區(qū)崿F(xiàn)營業收入128億元，同比增長12%，規模以上工業企業達到356家，高新技術企業突破1000家，園區綜合排名繼續位居全國前列。"
+    body, flags = normalise(f"{good}\n{GOOD}\n{damaged}")
+    assert body.splitlines() == [good, GOOD]
+    assert {"mojibake_repaired", "duplicate_removed", "mojibake_copy_dropped"} <= set(flags)
+
+
 def test_spaced_out_headings_are_closed_up_and_prose_is_not():
     lines = ["火 炬 统 计", "一 、 概 况", "高新 区 发展", "我 们 今 天 去 了 园 区 ，看 了 企 业", "火 炬"]
     out, n = close_spaced_headings(lines)

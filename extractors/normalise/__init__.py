@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 
 from extractors.normalise.boilerplate import remove_boilerplate
-from extractors.normalise.duplicates import remove_duplicates
+from extractors.normalise.duplicates import mojibake, remove_duplicates
 from extractors.normalise.layout import fix_layout
 from extractors.normalise.markup import CONTROL_CHARS
 from extractors.normalise.mojibake import close_spaced_headings, repair_mojibake
@@ -47,11 +47,15 @@ def normalise(
     """
     flags: list[str] = []
     text = CONTROL_CHARS.sub("", text)  # stray control bytes of a damaged page
+    raw = text
     text, repaired, cut = repair_mojibake(text)
     if repaired:
         flags.append("mojibake_repaired")
     if cut:
         flags.append("mojibake_cut")
+    # Which lines were damaged before the repair, for stage 6 to tell a damaged copy it drops from a
+    # clean one: a repaired copy reads like the good one by now.
+    damaged_before = _damaged_lines(raw, text) if repaired or cut else None
     text, n = remove_pinyin(text)
     if n:
         flags.append("pinyin_removed")
@@ -61,23 +65,32 @@ def normalise(
     text, n = to_simplified(text)
     if n:
         flags.append("traditional_converted")
-    lines = [ln.strip() for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln]
-    lines, n = close_spaced_headings(lines)
+    split = text.splitlines()
+    if damaged_before is None:
+        damaged_before = [False] * len(split)
+    elif len(damaged_before) != len(split):
+        # A pinyin run broken over a line end joined two lines: judged by the page, which had damage
+        # (a mirror page repeats one article).
+        damaged_before = [True] * len(split)
+    kept = [(ln.strip(), d) for ln, d in zip(split, damaged_before)]
+    kept = [(ln, d) for ln, d in kept if ln]
+    lines = [ln for ln, _ in kept]
+    damaged_before = [d for _, d in kept]
+    lines, n = close_spaced_headings(lines)  # line for line
     if n:
         flags.append("headings_closed")
+    before = lines
     lines, n = remove_spam(lines)
     if n:
         flags.append("spam_removed")
     lines, n = remove_boilerplate(lines, recurring, tail=tail)
     if n:
         flags.append("boilerplate_removed")
-    lines, n, damaged = remove_duplicates(lines, title=normalise_line(title))
+    damaged_before = _follow(before, lines, damaged_before)
+    lines, n, damaged = remove_duplicates(lines, title=normalise_line(title), damaged_before=damaged_before)
     if n:
         flags.append("duplicate_removed")
-    # A copy repaired or cut above reads like the good one by now; where copies were dropped on a page
-    # with damaged runs, the damaged copy is taken to be among them (mirror pages repeat one article).
-    if damaged or (n and ("mojibake_repaired" in flags or "mojibake_cut" in flags)):
+    if damaged:
         flags.append("mojibake_copy_dropped")
     lines, joins, quotes = fix_layout(lines)
     if joins:
@@ -85,3 +98,27 @@ def normalise(
     if quotes:
         flags.append("quotes_repaired")
     return "\n".join(lines), flags
+
+
+def _damaged_lines(raw: str, repaired: str) -> list[bool]:
+    """For each line of the repaired text, whether it was damaged: changed by the repair, or marked
+    with mojibake before it. (The repair keeps the lines, cutting and mending inside them.)"""
+    raw_lines = raw.splitlines()
+    lines = repaired.splitlines()
+    if len(raw_lines) != len(lines):
+        return [True] * len(lines)
+    return [a != b or mojibake(a) > 0 for a, b in zip(raw_lines, lines)]
+
+
+def _follow(before: list[str], after: list[str], marks: list[bool]) -> list[bool]:
+    """The marks of the lines `after` kept of `before` (the stages between them only leave lines out)."""
+    out: list[bool] = []
+    i = 0
+    for line in after:
+        while i < len(before) and before[i] != line:
+            i += 1
+        if i == len(before):  # a line was changed, not only left out: judged by its page
+            return [any(marks)] * len(after)
+        out.append(marks[i])
+        i += 1
+    return out

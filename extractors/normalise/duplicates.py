@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from itertools import islice
+
+from extractors.normalise.mojibake import ENTITY, MARK
 
 SHINGLE = 5
 # Blocks shorter than this (letters and digits) are too short to call copies; hard-wrapped lines
@@ -19,9 +22,13 @@ MIN_KEY = 50
 # Share of a block's shingles found elsewhere on the page for it to count as a copy.
 CONTAINED = 0.8
 
+# Replacement characters, a lone `?` and entity names without their `&` (stage 1b's own marks), a
+# letter inside Chinese.
 _MOJIBAKE = re.compile(
-    r"\ufffd|(?<=[^\x00-\x7f])\?|\?(?=[^\x00-\x7f])|(?<![&A-Za-z])(?:[lr]dquo|[lr]squo|nbsp|amp|quot|mdash|"
-    r"hellip|middot);|(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])"
+    "|".join(
+        f"(?:{p})"
+        for p in (r"\ufffd", MARK.pattern, ENTITY.pattern, r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
+    )
 )
 _NOT_TEXT = re.compile(r"[^\w]+")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…+)\s*$")
@@ -58,10 +65,19 @@ def _key(line: str) -> str:
     return _NOT_TEXT.sub("", line)
 
 
-def remove_duplicates(lines: list[str], title: str | None = None) -> tuple[list[str], int, int]:
+def remove_duplicates(
+    lines: list[str], title: str | None = None, damaged_before: Sequence[bool] | None = None
+) -> tuple[list[str], int, int]:
     """The lines with one copy of each repeated block; returns (lines, copies dropped, damaged
-    copies among them). Lines that only repeat the title are dropped too."""
+    copies among them). Lines that only repeat the title are dropped too.
+
+    `damaged_before` tells, line by line, which lines were damaged before stage 1b repaired them: a
+    repaired copy reads like the good one by now, yet a dropped copy counts as damaged when it was.
+    """
     lines = list(lines)
+    before = list(damaged_before) if damaged_before is not None else [False] * len(lines)
+    if len(before) != len(lines):
+        raise ValueError(f"damaged_before has {len(before)} entries for {len(lines)} lines")
     keys = [_key(ln) for ln in lines]
     title_key = _key(title) if title else ""
     drop = [len(title_key) >= 4 and k == title_key for k in keys]
@@ -90,18 +106,20 @@ def remove_duplicates(lines: list[str], title: str | None = None) -> tuple[list[
             continue
         # A better copy further down takes this copy's place, to keep the reading order.
         if hurt[i] and least_after[i] < hurt[i] and (j := _better_copy(i, sh, own, hurt, drop)) is not None:
-            lines[i], lines[j], own[i], own[j], hurt[i], hurt[j] = (
+            lines[i], lines[j], own[i], own[j], hurt[i], hurt[j], before[i], before[j] = (
                 lines[j],
                 lines[i],
                 own[j],
                 own[i],
                 hurt[j],
                 hurt[i],
+                before[j],
+                before[i],
             )
             i = j
         drop[i] = copy[i] = True
         page.subtract(own[i])
-        damaged += mojibake(lines[i]) > 0
+        damaged += before[i] or mojibake(lines[i]) > 0
         # The label of a dropped abstract (`摘要:`) goes with it.
         if i > 0 and not drop[i - 1] and _LABEL.match(lines[i - 1]):
             drop[i - 1] = True

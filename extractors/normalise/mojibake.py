@@ -20,7 +20,7 @@ import opencc
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # An entity name that lost its `&`; the `;` may have been widened already.
-_ENTITY = re.compile(
+ENTITY = re.compile(
     r"(?<![&A-Za-z])(ldquo|rdquo|lsquo|rsquo|nbsp|ensp|emsp|mdash|ndash|hellip|middot|bull|laquo|raquo|"
     r"times|quot|amp)[;；]"
 )
@@ -30,7 +30,7 @@ _PINYIN_STUMP = re.compile(rf"\?[a-zü]*[{_TONED}][a-zü]*[)）]")
 # step, as every character there is followed by its reading and a letter is never one.
 _PINYIN_GAP = re.compile(rf"(?<=[)）])(?=[^\x00-\x7f]{{1,16}}[\x40-\x7e][(（][a-zü{_TONED}]+[)）])")
 # A `?` standing for a byte GBK could not read: beside a non-ASCII character.
-_MARK = re.compile(r"\?(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\?")
+MARK = re.compile(r"\?(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\?")
 # A question mark this soon after one of these ends a real question (`怎么办?我们…` in text with
 # half-width marks).
 _QUESTION = re.compile(r"[吗呢么嘛吧啊何谁哪几否呀怎乎耶哉欤]|多少")
@@ -47,17 +47,18 @@ _MIN_WORD = 200
 _MAX_CUT = 16
 _RARE = 6.5
 
-_MARKS = (_PINYIN_STUMP, _MARK, _PINYIN_GAP)
+_MARKS = (_PINYIN_STUMP, MARK, _PINYIN_GAP)
 _T2S = opencc.OpenCC("t2s")
 
 
 def repair_mojibake(text: str) -> tuple[str, int, int]:
     """The text with its damaged runs repaired or cut: (text, runs repaired, marks cut)."""
-    text, repaired = _ENTITY.subn(_entity, text)
+    text, repaired = ENTITY.subn(_entity, text)
     out: list[str] = []
     last = pos = cut = 0
+    marks = _Marks(text)
     while True:
-        m = _next_mark(text, pos)
+        m = marks.next(pos)
         if m is None:
             break
         start, end = m
@@ -81,14 +82,30 @@ def _entity(m: re.Match[str]) -> str:
     return " " if m[1] in ("nbsp", "ensp", "emsp") else html.unescape(f"&{m[1]};")
 
 
-def _next_mark(text: str, pos: int) -> tuple[int, int] | None:
-    """The next damaged mark from `pos` on, as (start, end): a pinyin stump, a lone `?`, or the empty
-    mark where a run read out of step starts after a pinyin run."""
-    found = [m for m in (rx.search(text, pos) for rx in _MARKS) if m is not None]
-    if not found:
-        return None
-    m = min(found, key=lambda m: m.start())
-    return m.start(), m.end()
+class _Marks:
+    """The damaged marks of a text, found in order: a pinyin stump, a lone `?`, or the empty mark where
+    a run read out of step starts after a pinyin run.
+
+    Each pattern's next match is kept, and a pattern is searched again only once the reading has
+    passed the start of its match: a page of a thousand real questions is scanned once per pattern,
+    not once per question. (Where a match starts does not depend on where the search began, so a
+    match kept from an earlier search is the one a search from `pos` would find.)
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._found: list[re.Match[str] | None] = [rx.search(text) for rx in _MARKS]
+
+    def next(self, pos: int) -> tuple[int, int] | None:
+        """The next mark from `pos` on, as (start, end); `pos` never goes back."""
+        for k, m in enumerate(self._found):
+            if m is not None and m.start() < pos:
+                self._found[k] = _MARKS[k].search(self._text, pos)
+        found = [m for m in self._found if m is not None]
+        if not found:
+            return None
+        m = min(found, key=lambda m: m.start())  # the first pattern of _MARKS at a tie, as before
+        return m.start(), m.end()
 
 
 def _is_question(text: str, at: int) -> bool:
