@@ -11,7 +11,8 @@ period by (subject, zone_id, indicator, basis, kind, period_start, period_end, u
 - `n_documents`, the first and last publication dates, and the ids of the metric rows.
 
 `consolidate` is pure (rows in, fact rows out); `refresh` keeps the table current for some
-(subject, indicator) groups or for all of them, in the caller's transaction.
+keys (those of one page's metrics, old and new: `keys_of`) or for all of them, in the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -149,37 +150,37 @@ def create_table(db: sqlite_utils.Database) -> None:
     db["facts"].create_index(["subject", "indicator"], if_not_exists=True)
 
 
-def groups_of(db: sqlite_utils.Database, document_id: str) -> set[tuple[str, str]]:
-    """The (subject, indicator) groups a document's metrics belong to."""
+def keys_of(db: sqlite_utils.Database, document_id: str) -> set[tuple]:
+    """The keys (`KEY`) of the facts a document's metrics take part in."""
     rows = db.execute(
-        "select distinct subject, indicator from metrics where document_id = ? "
-        "and subject is not null and indicator is not null",
+        f"select distinct {', '.join(f'[{k}]' for k in KEY)} from metrics where document_id = ? "
+        "and subject is not null and indicator is not null "
+        "and (period_start is not null or period_end is not null)",
         [document_id],
     )
-    return {(s, i) for s, i in rows}
+    return {tuple(r) for r in rows}
 
 
-def refresh(db: sqlite_utils.Database, groups: Iterable[tuple[str, str]] | None = None) -> int:
-    """Rebuild the facts of GROUPS ((subject, indicator) pairs), or of everything when None;
-    returns the number of fact rows written. Runs in the caller's transaction."""
-    if groups is None:
+# One fact's mentions, found through the metrics (indicator, subject) index.
+_SOURCE_OF_KEY = _SOURCE + "".join(
+    f" and m.[{k}] {'=' if k in ('subject', 'indicator') else 'is'} ?" for k in KEY
+)
+
+
+def refresh(db: sqlite_utils.Database, keys: Iterable[tuple] | None = None) -> int:
+    """Rebuild the facts of KEYS (tuples of `KEY` values, as `keys_of` gives them), or of
+    everything when None; returns the number of fact rows written. A fact depends on its own
+    key's mentions only, so rebuilding the keys a page's metrics had and have keeps the whole
+    table current. Runs in the caller's transaction."""
+    if keys is None:
         db.execute("delete from facts")
         cursor = db.execute(_SOURCE)
     else:
-        pairs = json.dumps(sorted(set(groups)), ensure_ascii=False)
-        if pairs == "[]":
+        wanted = sorted(set(keys), key=lambda k: [(v is None, v or "") for v in k])
+        if not wanted:
             return 0
-        db.execute(
-            "delete from facts where exists (select 1 from json_each(?) j "
-            "where json_extract(j.value, '$[0]') = facts.subject "
-            "and json_extract(j.value, '$[1]') = facts.indicator)",
-            [pairs],
-        )
-        cursor = db.execute(
-            _SOURCE + " and exists (select 1 from json_each(?) j "
-            "where json_extract(j.value, '$[0]') = m.subject and json_extract(j.value, '$[1]') = m.indicator)",
-            [pairs],
-        )
+        db.conn.executemany("delete from facts where id = ?", [(fact_id(k),) for k in wanted])
+        cursor = (r for k in wanted for r in db.execute(_SOURCE_OF_KEY, list(k)))
     rows = consolidate(dict(zip(_SOURCE_FIELDS, r)) for r in cursor)
     if rows:
         db["facts"].insert_all(rows, pk="id", replace=True)

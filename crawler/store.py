@@ -541,7 +541,7 @@ class Store:
         """Replace the document's metrics, and the facts they and the old ones took part in
         (unless `deferred_facts` rebuilds them all at its end)."""
         # the facts the old metrics took part in (not asked while a reprocess defers them)
-        groups = set() if self._facts_deferred else facts.groups_of(self.db, doc_id)
+        groups = set() if self._facts_deferred else facts.keys_of(self.db, doc_id)
         self.db.execute("delete from metrics where document_id = ?", [doc_id])
         rows = {}
         for m in metrics:
@@ -553,7 +553,7 @@ class Store:
                 ({"id": k, "document_id": doc_id, **v} for k, v in rows.items()), pk="id"
             )
         if not self._facts_deferred:
-            facts.refresh(self.db, groups | facts.groups_of(self.db, doc_id))
+            facts.refresh(self.db, groups | facts.keys_of(self.db, doc_id))
 
     def document_for_hash(self, content_hash: str) -> str | None:
         """The id of a stored document whose page had exactly these bytes (a duplicate elsewhere)."""
@@ -606,7 +606,7 @@ class Store:
             groups = set()
             for doc_id in stale:
                 if not self._facts_deferred:
-                    groups |= facts.groups_of(self.db, doc_id)
+                    groups |= facts.keys_of(self.db, doc_id)
                 self.db.execute("delete from metrics where document_id = ?", [doc_id])
                 self.db.execute("delete from documents where id = ?", [doc_id])
             self.db.execute(

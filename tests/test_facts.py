@@ -147,3 +147,25 @@ def test_facts_leave_out_mentions_without_indicator_subject_or_period(store):
     )  # fmt: skip
     assert store.db["metrics"].count == 3
     assert _facts(store) == []
+
+
+def test_a_figure_that_moves_to_another_period_takes_its_fact_along(store):
+    # facts are rebuilt per key (facts.keys_of), the page's old keys and its new ones
+    _save(store, URLS[0], 2168)
+    _save(store, URLS[1], 2100)
+    doc = Document(doc=document_id(URLS[1]), url=URLS[1], title="长沙高新区", date="2023-01-10", body="…")
+    metric = {
+        k: v for k, v in mention("x", 2100).items() if k not in ("id", "document_id", "date", "authority")
+    }
+    metric.update(period="2021", period_end="2021-12-31", metric="高新技术企业", text="2100家", sentence="…")
+    store.save_page(
+        url=URLS[1], status=200, headers={}, body_hash="moved", fetched_at="2026-01-02T00:00:00+00:00",
+        document=doc, metrics=[{**metric, "start": 10, "end": 15}], run_id=2,
+    )  # fmt: skip
+    assert sorted((f["period_end"], f["value"], f["n_documents"]) for f in _facts(store)) == [
+        ("2021-12-31", 2100, 1),
+        ("2022-12-31", 2168, 1),
+    ]
+    incremental = _facts(store)
+    store.refresh_facts()
+    assert _facts(store) == incremental
