@@ -26,7 +26,7 @@ from crawler.errors import PARSE, unreadable_line
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import crawl_store
 from crawler.store import now
-from extractors.attachments import attachment_kind
+from extractors.attachments import attachment_kind, inherit_date
 from extractors.dates import parse_date
 from extractors.document import read_fetched, site_of
 from extractors.grids import strip_table_lines
@@ -44,6 +44,8 @@ class StorePipeline:
         self.settings = crawler.settings
         self._archive: ArchiveWriter | None = None
         self.locators: dict[str, str] = {}  # article URL -> its response's WARC locator, until saved
+        # page URL -> done once the page is stored: its attachments wait for its date
+        self.saving: dict[str, asyncio.Future[None]] = {}
         # Every response the engine receives is archived, not only the articles that reach here.
         crawler.signals.connect(self.archive_response, signal=signals.response_received)
 
@@ -102,12 +104,32 @@ class StorePipeline:
         self.stats.inc_value(f"zonecrawl/errors/{kind}")
 
     async def save(self, item: PageItem) -> PageItem:
-        """Archive, extract in a worker thread, then store; database work stays on this thread."""
+        """Archive, extract in a worker thread, then store; database work stays on this thread.
+        An attachment is read once the page that links to it is stored: without a date of its own
+        it takes the page's."""
+        if item.parent_url:
+            return await self.store_item(item, await self.parent_date(item.parent_url))
+        done = self.saving[item.final_url] = asyncio.get_running_loop().create_future()
+        try:
+            return await self.store_item(item)
+        finally:
+            if self.saving.get(item.final_url) is done:
+                del self.saving[item.final_url]
+            done.set_result(None)
+
+    async def parent_date(self, url: str) -> str | None:
+        """The stored date of the page at URL, once it is stored if it is being saved now (the page
+        item comes before its attachments' requests, but its extraction may take longer)."""
+        if (pending := self.saving.get(url)) is not None:
+            await pending
+        return self.store.document_date(url)
+
+    async def store_item(self, item: PageItem, parent_date: str | None = None) -> PageItem:
         from crawler.store import document_id
 
         locator = self.archived(item)
         try:
-            document, metrics = await self.extract_off_thread(item, document_id(item.final_url))
+            document, metrics = await self.extract_off_thread(item, document_id(item.final_url), parent_date)
         except UnreadableInput as e:  # a password-protected or scanned attachment too: one line, its flag
             self.record(item.url, PARSE, unreadable_line(e), item.spider)
             raise DropItem(f"parse: {item.url}: {e}") from None
@@ -152,7 +174,9 @@ class StorePipeline:
         self.stats.inc_value("zonecrawl/archived")
         return locator
 
-    async def extract_off_thread(self, item: PageItem, doc: str) -> tuple[Document, list[dict]]:
+    async def extract_off_thread(
+        self, item: PageItem, doc: str, parent_date: str | None = None
+    ) -> tuple[Document, list[dict]]:
         """The document and its metrics; parsing and metric reading run in a worker thread.
 
         The site's recurring blocks live in the database, whose connection belongs to this
@@ -162,7 +186,7 @@ class StorePipeline:
 
         budget = self.settings.getint("ZONECRAWL_EXTRACT_MAX_CHARS")
         if attachment_kind(item.body, urlsplit(item.final_url).path):  # no site chrome to learn
-            return await asyncio.to_thread(self.finish_attachment, item, doc, budget)
+            return await asyncio.to_thread(self.finish_attachment, item, doc, budget, parent_date)
         page = await asyncio.to_thread(read_page, item.body, url=item.final_url, headers=item.headers)
         # Blocks are learnt per host and port: local copies of several sites share one address.
         site = urlsplit(item.final_url).netloc.removeprefix("www.") or site_of(item.final_url) or ""
@@ -175,9 +199,13 @@ class StorePipeline:
         return document, metrics
 
     @staticmethod
-    def finish_attachment(item: PageItem, doc: str, budget: int) -> tuple[Document, list[dict]]:
-        """An attachment's document (its tables, a PDF's text) and metrics, as a reprocess reads it."""
+    def finish_attachment(
+        item: PageItem, doc: str, budget: int, parent_date: str | None = None
+    ) -> tuple[Document, list[dict]]:
+        """An attachment's document (its tables, a PDF's text) and metrics, as a reprocess reads it;
+        without a date of its own it has PARENT_DATE, its page's (its periods are dated by it)."""
         document = read_fetched(item.body, doc, url=item.final_url, headers=item.headers)
+        inherit_date(document, parent_date)
         return document, extract_metrics(document, budget)
 
     @staticmethod

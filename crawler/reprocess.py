@@ -226,10 +226,27 @@ def _save(
                     store.record_error(run_id, final, "parse", why)
                     counts.removed += store.drop_stale_document(url or final, final, run_id)
                     continue
+                _date_from_parent(store, page)
                 store.save_page(**{**page, "url": url or page["url"]}, run_id=run_id)
                 counts.documents += 1
                 counts.metrics += len(page["metrics"])
         bar.update(len(batch))
+
+
+def _date_from_parent(store: Store, page: Page) -> None:
+    """An attachment without a date of its own takes its page's, as in a crawl, and its metrics
+    are read again with it. Here, in the one writing process, because the page's date is the one
+    just stored: pages are saved in archive order, so the page, fetched first, is saved first."""
+    document = page["document"]
+    if not page.get("parent_url") or document.date:
+        return
+    from crawler.settings import ZONECRAWL_EXTRACT_MAX_CHARS
+    from extractors.attachments import inherit_date
+    from extractors.metrics import extract_metrics
+
+    inherit_date(document, store.document_date(page["parent_url"]))
+    if document.date:
+        page["metrics"] = extract_metrics(document, ZONECRAWL_EXTRACT_MAX_CHARS)
 
 
 def _chrome(store: Store) -> Callable[[str], frozenset[str]]:

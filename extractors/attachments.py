@@ -1,10 +1,10 @@
-"""Attachments as documents: spreadsheets (.xlsx, .xls, .csv) and PDF bulletins read into a
-`Document` whose `tables` hold their tables (and whose body holds a PDF's text), so that
-`extract_metrics` reads their figures like a page's.
+"""Attachments as documents: spreadsheets (.xlsx, .xls, .csv), PDF bulletins and Word files
+(.docx) read into a `Document` whose `tables` hold their tables (and whose body holds a PDF's or a
+Word file's text), so that `extract_metrics` reads their figures like a page's.
 
-The readers are the ecosystem's (openpyxl, xlrd, pdfplumber). A file that cannot be read
-(password-protected, corrupt, a scan without a text layer) raises `UnreadableInput` with a
-one-line reason and a flag naming the case.
+The readers are the ecosystem's (openpyxl, xlrd, pdfplumber, python-docx). A file that cannot be
+read (password-protected, corrupt, a scan without a text layer, a legacy binary .doc) raises
+`UnreadableInput` with a one-line reason and a flag naming the case.
 """
 
 from __future__ import annotations
@@ -17,19 +17,26 @@ from collections.abc import Iterable
 from pathlib import PurePath
 
 from extractors.dates import make_date
-from extractors.grids import make_grid, strip_table_lines
+from extractors.grids import make_grid, strip_table_lines, text_lines_before
 from extractors.normalise import normalise, normalise_line
 from extractors.records import Document, Grid, UnreadableInput
 
-__all__ = ["ATTACHMENT_SUFFIXES", "attachment_kind", "read_attachment"]
+__all__ = ["ATTACHMENT_SUFFIXES", "DATE_FROM_PARENT", "attachment_kind", "inherit_date", "read_attachment"]
 
-ATTACHMENT_SUFFIXES = (".xlsx", ".xls", ".csv", ".pdf")
+# What the spiders follow from an article page. Not `.doc`: no well-kept pure-Python reader reads
+# the legacy binary format, so fetching it would only add an error (a .doc given to `extract` or met
+# in a crawl still gets a one-line `unsupported_format` message).
+ATTACHMENT_SUFFIXES = (".xlsx", ".xls", ".csv", ".pdf", ".docx")
 PASSWORD_PROTECTED = "password_protected"
 CORRUPT = "corrupt_attachment"
 SCANNED = "scanned_pdf"
+UNSUPPORTED = "unsupported_format"
+DATE_FROM_PARENT = "date_from_parent"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # an encrypted Office 2007+ file is an OLE container holding this stream
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# a Word 97-2003 file's main stream
+_WORD_DOCUMENT = "WordDocument".encode("utf-16-le")
 _MAX_TITLE = 80
 _DATE_LABEL = re.compile(
     r"(?:发布|印发|发文|公布|成文)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d\d)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})"
@@ -38,16 +45,23 @@ _SHEET_NAME = re.compile(r"^(?:Sheet|工作表)\d*$", re.IGNORECASE)
 
 
 def attachment_kind(data: bytes, name: str = "") -> str | None:
-    """`xlsx`, `xls`, `csv` or `pdf` by the bytes (and the file name where bytes cannot tell), or
-    None for anything else (a page)."""
+    """`xlsx`, `xls`, `csv`, `pdf`, `docx` or `doc` by the bytes (and the file name where bytes
+    cannot tell), or None for anything else (a page)."""
     suffix = PurePath(name).suffix.lower()
     head = data[:8]
     if head.startswith(b"%PDF") or data[:1024].lstrip().startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "xlsx" if suffix == ".xlsx" or b"xl/" in data[:65536] else None
+        if suffix in (".xlsx", ".docx"):
+            return suffix[1:]
+        # the zip's first member names tell a workbook from a Word document
+        return "docx" if b"word/" in data[:65536] else "xlsx" if b"xl/" in data[:65536] else None
     if head.startswith(_OLE):
-        # an encrypted .xlsx is an OLE file too; the reader tells it apart
+        if _WORD_DOCUMENT in data:
+            return "doc"
+        # an encrypted .xlsx or .docx is an OLE file too; only its name tells which
+        if suffix in (".doc", ".docx"):
+            return suffix[1:]
         return "xls" if suffix in (".xls", ".xlsx", "") else None
     if suffix == ".csv":
         return "csv"
@@ -59,11 +73,15 @@ def read_attachment(data: bytes, doc: str, name: str = "", url: str | None = Non
     not. Raises `UnreadableInput` for what is no attachment or cannot be read."""
     kind = attachment_kind(data, name)
     if kind is None:
-        raise UnreadableInput("not a spreadsheet or PDF attachment")
+        raise UnreadableInput("not a spreadsheet, PDF or Word attachment")
+    if kind == "doc":
+        raise UnreadableInput("legacy Word .doc (binary): not read, save it as .docx", UNSUPPORTED)
     body = ""
     flags: list[str] = []
     if kind == "pdf":
         body, tables = _read_pdf(data)
+    elif kind == "docx":
+        body, tables = _read_docx(data)
     elif kind == "xlsx":
         tables = _read_xlsx(data)
     elif kind == "xls":
@@ -79,6 +97,15 @@ def read_attachment(data: bytes, doc: str, name: str = "", url: str | None = Non
     )
 
 
+def inherit_date(document: Document, parent_date: str | None) -> None:
+    """An attachment without a date of its own is published with the page that links to it: it
+    takes PARENT_DATE, flagged `date_from_parent` so a user can tell (before its metrics are read,
+    which date their periods by it)."""
+    if not document.date and parent_date:
+        document.date = parent_date
+        document.flags = sorted({*document.flags, DATE_FROM_PARENT})
+
+
 def _labelled_date(text: str) -> str | None:
     """The date a bulletin says it was issued (`发布日期：2023年10月20日`); a period in its title
     (`2023年1-9月`) is no date."""
@@ -87,7 +114,7 @@ def _labelled_date(text: str) -> str | None:
 
 
 def _title_of(tables: list[Grid], body: str, name: str) -> str | None:
-    """A PDF's first line, else the first table's caption, else the file name."""
+    """A PDF's or Word file's first line, else the first table's caption, else the file name."""
     first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "")
     if first and len(first) <= _MAX_TITLE:
         return first
@@ -190,6 +217,42 @@ def _decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise UnreadableInput("a CSV file in no known encoding", CORRUPT)
+
+
+# docx
+
+
+def _read_docx(data: bytes) -> tuple[str, list[Grid]]:
+    """The paragraphs of a Word file as its body, its tables (each with the title or unit line
+    written just above it) as grids."""
+    import docx
+    from docx.opc.exceptions import OpcError
+    from docx.table import Table
+    from lxml import etree
+
+    if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:  # an encrypted .docx: no zip at all
+        raise UnreadableInput("password-protected Word file", PASSWORD_PROTECTED)
+    try:
+        word = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        grids: list[Grid] = []
+        for block in word.iter_inner_content():  # paragraphs and tables in document order
+            if isinstance(block, Table):
+                unit, caption = text_lines_before(lines, len(lines))
+                if (grid := make_grid(_docx_cells(block), caption, unit)) is not None:
+                    grids.append(grid)
+            elif block.text.strip():
+                lines.append(block.text.strip())
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, OpcError, etree.LxmlError) as e:
+        raise UnreadableInput(f"corrupt Word file: {_reason(e)}", CORRUPT) from None
+    return "\n".join(lines), grids
+
+
+def _docx_cells(table) -> list[list[str]]:  # noqa: ANN001 (a python-docx table)
+    # python-docx repeats a merged cell in each grid position it covers, across and down
+    rows = [[re.sub(r"\s+", " ", c.text).strip() for c in row.cells] for row in table.rows]
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 # pdf

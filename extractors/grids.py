@@ -8,6 +8,7 @@ tables, few figures, long text cells) is a layout table and no grid.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Mapping
 
@@ -16,7 +17,7 @@ from lxml import etree
 from extractors.decode import charset_from_headers, decode_html
 from extractors.records import Grid
 
-__all__ = ["grids_of_text", "is_figure", "parse_figure", "tables_of_html"]
+__all__ = ["grids_of_text", "is_figure", "parse_figure", "tables_of_html", "text_lines_before"]
 
 # A figure as a table cell writes it: `1,234.5`, `-3.2`, `12.5%`, `（8.6）`
 _FIGURE = re.compile(r"^[(（]?[-−–+]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?[)）]?$")
@@ -293,7 +294,7 @@ def grids_of_text(text: str) -> list[Grid]:
     while i < len(lines):
         block, end = _table_block(lines, i)
         if len(block) >= 2:
-            unit, caption = _text_lines_before(lines, i)
+            unit, caption = text_lines_before(lines, i)
             grid = make_grid(block, caption, unit)
             if grid is not None:
                 grids.append(grid)
@@ -317,7 +318,9 @@ def _table_block(lines: list[str], start: int) -> tuple[list[list[str]], int]:
     return rows, i
 
 
-def _text_lines_before(lines: list[str], start: int) -> tuple[str, str]:
+def text_lines_before(lines: list[str], start: int) -> tuple[str, str]:
+    """The unit line and the title line just above line START of LINES (a text dump's table, or a
+    Word file's table after its paragraphs)."""
     unit = caption = ""
     for line in _nonempty_backwards(lines, start, 2):
         if (m := _UNIT_LINE.match(line)) and not unit:
@@ -352,25 +355,65 @@ def _compact(text: str) -> str:
 
 def strip_table_lines(body: str, grids: list[Grid]) -> str:
     """BODY without the runs of lines that are the cells or rows of one of GRIDS (an HTML table's
-    cells come out of the page as loose lines; a text dump's table lines are its rows)."""
+    cells come out of the page as loose lines; a text dump's table lines are its rows), and without
+    a line that is a whole table run together (a site's body selector gives one paragraph per
+    element, so a `table` comes as one line of all its cells)."""
     if not grids or not body:
         return body
     lines = body.split("\n")
+    texts = [_compact(line) for line in lines]  # once for every grid
     drop: set[int] = set()
     for grid in grids:
         pieces = {_compact(c) for r in grid.header + grid.rows for c in r}
         pieces |= {_compact("".join(r)) for r in grid.header + grid.rows}
         pieces.discard("")
-        drop |= _runs(lines, pieces)
+        drop |= _runs(lines, texts, pieces)
+        # a whole table run together: more cells than one row has (a row may be a line of its own)
+        whole = (pieces | _title_pieces(grid)) - {""}
+        lengths = sorted({len(p) for p in whole}, reverse=True)
+        least = max(_MIN_RUN, len((grid.header + grid.rows)[0]) + 1)
+        drop |= {
+            i for i, text in enumerate(texts) if i not in drop and _collapsed(text, whole, lengths, least)
+        }
     return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
 
-def _runs(lines: list[str], pieces: set[str]) -> set[int]:
-    """Indexes of the lines in runs of at least _MIN_RUN lines found in PIECES, a figure among them."""
+def _title_pieces(grid: Grid) -> set[str]:
+    """The caption and unit line as a table's own rows may write them (`单位：亿元`)."""
+    out = {_compact(grid.caption)}
+    if grid.unit:
+        for label in ("单位：", "单位:", "计量单位：", "计量单位:"):
+            out |= {_compact(f"{label}{grid.unit}"), _compact(f"（{label}{grid.unit}）")}
+            out |= {_compact(f"({label}{grid.unit})"), _compact(f"{grid.caption}（{label}{grid.unit}）")}
+    return out
+
+
+def _collapsed(text: str, pieces: set[str], lengths: list[int], least: int) -> bool:
+    """Whether TEXT (a compacted line) is nothing but at least LEAST of the table's cells (PIECES,
+    of LENGTHS), figures among them, one after the other (a prose sentence quoting a figure has
+    words no cell has)."""
+    if len(text) < least or not _DIGIT.search(text):
+        return False
+    most = {0: 0}  # end of a run of whole cells -> the most cells that reach it
+    ends = [0]  # those ends still to go on from, nearest first (a prose line has few)
+    while ends:
+        i = heapq.heappop(ends)
+        for n in lengths:
+            j = i + n
+            if j <= len(text) and text[i:j] in pieces:
+                if j not in most:
+                    most[j] = 0
+                    heapq.heappush(ends, j)
+                most[j] = max(most[j], most[i] + 1)
+    return most.get(len(text), 0) >= least
+
+
+def _runs(lines: list[str], texts: list[str], pieces: set[str]) -> set[int]:
+    """Indexes of the lines (TEXTS, compacted) in runs of at least _MIN_RUN lines found in PIECES,
+    a figure among them."""
     out: set[int] = set()
     run: list[int] = []
-    for i, line in enumerate([*lines, "\0"]):
-        text = _compact(line)
+    for i, text in enumerate([*texts, "\0"]):
         if text and text in pieces:
             run.append(i)
             continue

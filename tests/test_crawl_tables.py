@@ -1,6 +1,6 @@
 """A crawl reads tables and attachments as `zonecrawl extract` does: a 统计数据 page that is an
-indicator table, and an article whose 附件 are an .xlsx, a PDF bulletin, a password-protected PDF
-and a scanned one, all served on 127.0.0.1."""
+indicator table, and an article whose 附件 are an .xlsx, a PDF bulletin, a password-protected PDF,
+a scanned one, a Word file and a legacy .doc, all served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ ARTICLE = """<html><head><meta charset="utf-8"><title>关于发布2023年1-9月�
 <p><a href="/files/monthly.xlsx">附件1：2023年1-9月主要经济指标.xlsx</a></p>
 <p><a href="files/../../files/monthly.pdf">附件2：2023年1-9月主要经济指标.pdf</a></p>
 <p><a href="/files/locked.pdf">附件3</a> <a href="/files/scanned.pdf">附件4</a></p>
+<p><a href="/files/undated.docx">附件5：主要经济指标.docx</a> <a href="/files/old.doc">附件6</a></p>
 <p><a href="http://192.0.2.1/other.xlsx">另一网站的附件</a></p></div></body></html>"""
 # what a user checks: the figures of the table page and of each readable attachment
 EXPECTED = {
@@ -44,8 +45,10 @@ def _site(root: Path) -> None:
     (site / "tjsj" / "list.html").write_text(f"<html><body>{links}</body></html>", "utf-8")
     shutil.copy(TABLES / "monthly.html", site / "tjsj" / "1.html")
     (site / "tjsj" / "2.html").write_text(ARTICLE, "utf-8")
-    for name in ("monthly.xlsx", "monthly.pdf", "locked.pdf", "scanned.pdf"):
+    for name in ("monthly.xlsx", "monthly.pdf", "locked.pdf", "scanned.pdf", "undated.docx"):
         shutil.copy(TABLES / name, site / "files" / name)
+    # a Word 97-2003 file: not followed (nothing reads it), so never fetched
+    (site / "files" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -85,10 +88,19 @@ def crawled(tmp_path_factory):
         first = _crawl(sites_file, db, archive)
         counts = query(db, "select (select count(*) from documents), (select count(*) from metrics)")[0]
         seen = len(sites.requests["t"])
+        first_requests = list(sites.requests["t"])
         second = _crawl(sites_file, db, archive)
         again = sites.requests["t"][seen:]
     return dict(
-        base=base, db=db, archive=archive, first=first, second=second, counts=counts, again=again, tmp=tmp
+        base=base,
+        db=db,
+        archive=archive,
+        first=first,
+        second=second,
+        counts=counts,
+        again=again,
+        tmp=tmp,
+        seen=first_requests,
     )
 
 
@@ -105,9 +117,33 @@ def test_attachments_become_documents_of_their_page(crawled):
     assert children == {
         base + "files/monthly.xlsx": base + "tjsj/2.html",
         base + "files/monthly.pdf": base + "tjsj/2.html",
+        base + "files/undated.docx": base + "tjsj/2.html",
     }
     for url in children:
+        if url.endswith(".docx"):
+            continue  # its figures are checked below
         assert _figures(db, url) >= EXPECTED, url
+    assert _figures(db, base + "files/undated.docx") == {
+        ("营业收入", 234560000000, "元", "level", "2023-01/2023-09"),
+        ("营业收入", 8.5, "%", "growth", "2023-01/2023-09"),
+        ("工业总产值", 123450000000, "元", "level", "2023-01/2023-09"),
+        ("工业总产值", 6.2, "%", "growth", "2023-01/2023-09"),
+    }
+    assert not any(path.endswith(".doc") for path, _ in crawled["again"] + crawled["seen"])
+
+
+def _dates(db: Path) -> dict[str, tuple]:
+    rows = query(db, "select url, date, flags from documents where parent_url is not null")
+    return {u.rsplit("/", 1)[1]: (d, "date_from_parent" in json.loads(f)) for u, d, f in rows}
+
+
+def test_an_attachment_without_a_date_has_its_pages(crawled):
+    # the page says 发布时间：2023-10-20; the PDF says its own 发布日期, the others none
+    assert _dates(crawled["db"]) == {
+        "monthly.xlsx": ("2023-10-20", True),
+        "monthly.pdf": ("2023-10-20", False),
+        "undated.docx": ("2023-10-20", True),
+    }
 
 
 def test_unreadable_attachments_are_one_line_errors_with_their_flag(crawled):
@@ -135,10 +171,12 @@ def test_a_second_crawl_adds_and_fetches_nothing(crawled):
 def test_reprocess_gives_the_crawls_tables_and_attachments(crawled):
     db, base = crawled["db"], crawled["base"]
     before = {u: _figures(db, u) for (u,) in query(db, "select url from documents")}
+    dates = _dates(db)
     fresh = crawled["tmp"] / "fresh.db"  # rebuilt from the archive alone
     for target in (db, fresh):
         result = _run("reprocess", "--db", str(target), "--archive", str(crawled["archive"]))
         assert "2 unreadable" in result.stdout + result.stderr, result.stderr[-2000:]
         assert {u: _figures(target, u) for u in before} == before
+        assert _dates(target) == dates  # the attachments' dates from their page too
     parents = query(fresh, "select count(*) from documents where parent_url = ?", (base + "tjsj/2.html",))
-    assert parents == [(2,)]
+    assert parents == [(3,)]

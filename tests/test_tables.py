@@ -11,7 +11,7 @@ from conftest import FIXTURES
 from crawler.cli import cli
 from crawler.inputs import read_path
 from crawler.tables import display_width
-from extractors.attachments import read_attachment
+from extractors.attachments import attachment_kind, read_attachment
 from extractors.document import read_document
 from extractors.grids import grids_of_text, tables_of_html
 from extractors.metrics import extract_metrics
@@ -299,6 +299,9 @@ def test_csv_attachment_in_gb18030(tmp_path):
     ]
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500  # the start of an OLE (Office 97-2003) file
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message", "flag"),
     [
@@ -308,10 +311,25 @@ def test_csv_attachment_in_gb18030(tmp_path):
         ("broken.xlsx", b"PK\x03\x04 not really a zip", "corrupt spreadsheet", "corrupt_attachment"),
         (
             "locked.xlsx",  # an encrypted Office file: an OLE container with an EncryptedPackage
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le"),
+            OLE + "EncryptedPackage".encode("utf-16-le"),
             "password-protected spreadsheet",
             "password_protected",
         ),
+        (
+            "locked.docx",
+            OLE + "EncryptedPackage".encode("utf-16-le"),
+            "password-protected Word file",
+            "password_protected",
+        ),
+        (
+            "broken.docx",
+            (TABLES / "comparison.docx").read_bytes()[:3000],
+            "corrupt Word file",
+            "corrupt_attachment",
+        ),
+        # a Word 97-2003 file (an OLE container with a WordDocument stream), whatever its name says
+        ("old.doc", OLE + "WordDocument".encode("utf-16-le"), "legacy Word .doc", "unsupported_format"),
+        ("old.docx", OLE + "WordDocument".encode("utf-16-le"), "legacy Word .doc", "unsupported_format"),
     ],
 )
 def test_unreadable_attachments_say_why_in_one_line(name, data, message, flag):
@@ -422,3 +440,116 @@ def test_a_pdf_bulletin_has_its_date_and_text_without_the_table_lines():
     assert doc.date == "2023-10-20"  # the issue date, not the `2023年1-9月` of its title
     assert doc.title == "2023年1-9月长沙高新区主要经济指标"
     assert "发布日期：2023年10月20日" in doc.body and "2345.6" not in doc.body
+
+
+# Word attachments
+
+# what the comparison bulletin as .docx says: (subject, metric, unit, kind) -> value in base units
+DOCX_COMPARISON = {
+    ("长沙高新区", "营业收入", "元", "level"): 345670000000,
+    ("长沙高新区", "营业收入", "%", "growth"): 10.2,
+    ("长沙高新区", "工业总产值", "元", "level"): 210050000000,  # its unit from `单位：亿元` above
+    ("株洲高新区", "营业收入", "元", "level"): 123450000000,
+    ("株洲高新区", "营业收入", "%", "growth"): 8.8,
+    ("株洲高新区", "工业总产值", "元", "level"): 98760000000,
+    ("湘潭高新区", "营业收入", "元", "level"): 89010000000,  # its growth is `—`
+    ("湘潭高新区", "工业总产值", "元", "level"): 60020000000,
+    ("湖南省高新区", "营业收入", "元", "level"): 558130000000,  # the 合计 row, and the prose
+    ("湖南省高新区", "营业收入", "%", "growth"): 9.5,
+    ("湖南省高新区", "工业总产值", "元", "level"): 368830000000,
+}
+
+
+def test_a_word_bulletin_gives_its_text_tables_and_figures():
+    doc = read_path(TABLES / "comparison.docx")
+    assert (doc.title, doc.date) == ("2022年湖南省高新区主要经济指标", "2023-03-15")
+    assert "全省高新区实现营业收入5581.3亿元" in doc.body
+    assert "3456.7" not in doc.body and "长沙高新区" not in doc.body  # the table is no loose text
+    (grid,) = doc.tables
+    assert grid.header == [
+        ["区域", "营业收入", "营业收入", "工业总产值"],  # merged across: repeated
+        ["区域", "亿元", "增速（%）", "工业总产值"],  # merged down: repeated
+    ]
+    assert grid.unit == "亿元" and grid.rows[0] == ["长沙高新区", "3456.7", "10.2", "2100.5"]
+    records = extract_metrics(doc)
+    got = {(r["subject"], r["metric"], r["unit"], r["kind"]): r["value"] for r in records}
+    assert got == DOCX_COMPARISON
+    assert {r["period"] for r in records} == {"2022"}
+    assert {r["zone_id"] for r in records if r["subject"] == "长沙高新区"} == {"changsha"}
+
+
+def test_a_word_file_is_known_by_its_bytes_and_the_cli_reads_it():
+    data = (TABLES / "comparison.docx").read_bytes()
+    assert attachment_kind(data) == "docx"  # a URL without a suffix
+    assert attachment_kind((TABLES / "monthly.xlsx").read_bytes()) == "xlsx"
+    result = CliRunner().invoke(cli, ["metrics", str(TABLES / "comparison.docx"), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == len(DOCX_COMPARISON) + 2  # the 合计 row's two figures are also in the prose
+
+
+def test_the_cli_says_a_legacy_doc_is_not_read_in_one_line(tmp_path):
+    path = tmp_path / "附件1.doc"
+    path.write_bytes(OLE + "WordDocument".encode("utf-16-le") + b"\0" * 100)
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert "附件1.doc: legacy Word .doc (binary): not read" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+# a site's body selector (sites.yaml `selectors`) gives one paragraph per element of the body
+
+SELECTED_PAGE = """<html><head><meta charset="utf-8"><title>主要经济指标</title></head><body>
+<h1 class="article-title">2023年1-9月长沙高新区主要经济指标</h1>
+<div class="article-content">
+<p>1-9月，长沙高新区实现营业收入2345.6亿元，同比增长8.5%。</p>
+<div class="table-wrap"><table border="1">
+<tr><td colspan="3">2023年1-9月长沙高新区主要经济指标</td></tr>
+<tr><td colspan="3">单位：亿元</td></tr>
+<tr><td rowspan="2">指标名称</td><td colspan="2">1-9月</td></tr>
+<tr><td>累计</td><td>同比增长(%)</td></tr>
+<tr><td>营业收入</td><td>2345.6</td><td>8.5</td></tr>
+<tr><td>工业总产值</td><td>1234.5</td><td>6.2</td></tr>
+<tr><td>固定资产投资</td><td>…</td><td>-3.4</td></tr>
+</table></div>
+<p>注：表中增速按可比价计算。</p>
+</div></body></html>"""
+
+
+def test_a_body_selector_does_not_keep_a_table_as_one_loose_paragraph():
+    from scrapy.http import HtmlResponse
+
+    from crawler.items import PageItem
+    from crawler.pipelines import StorePipeline
+    from crawler.spiders.base import SiteRules, ZoneSpider
+    from extractors.document import read_page
+
+    url = "http://127.0.0.1/xwzx/yqdt/20231020/1.html"
+    data = SELECTED_PAGE.encode()
+    rules = SiteRules(
+        "t",
+        "http://127.0.0.1/",
+        [],
+        r".",
+        selectors={"title": "h1.article-title", "body": "div.article-content"},
+    )
+    selected = ZoneSpider(name="t").selected(HtmlResponse(url, body=data, encoding="utf-8"), rules)
+    assert "2345.6" in selected["body"].splitlines()[1]  # the whole table came as one paragraph
+    item = PageItem(
+        url=url,
+        final_url=url,
+        status=200,
+        headers={},
+        body=data,
+        fetched_at="",
+        spider="t",
+        selected=selected,
+    )
+    doc, records = StorePipeline.finish_document(item, "d", read_page(data, url=url), frozenset(), 100_000)
+    assert doc.body.splitlines() == [
+        "1-9月，长沙高新区实现营业收入2345.6亿元，同比增长8.5%。",  # prose quoting the table stays
+        "注：表中增速按可比价计算。",
+    ]
+    (grid,) = doc.tables
+    assert grid.header[0] == ["指标名称", "1-9月", "1-9月"] and grid.unit == "亿元"
+    assert ("industrial_output", 123450000000, "元", "level", "2023-01/2023-09") in facts(records)
