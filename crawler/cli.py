@@ -429,8 +429,9 @@ def discover(url: str, name: str | None, authority: str, delay: float, allow_pri
     """Find a portal's news, notice, policy and statistics columns, its article URL pattern and
     pagination, and print them as a crawler/sites.yaml entry to review and keep.
 
-    Reads the home page, its 政务公开-style hub pages, each column's first list page, robots.txt
-    and the sitemap (a few dozen pages, politely, obeying robots.txt); never leaves the site.
+    Reads the home page, its 政务公开-style hub pages, each column's first list page, robots.txt,
+    the sitemap and the RSS/Atom feeds (a few dozen pages, politely, obeying robots.txt); never
+    leaves the site.
     Exit status 1 when no column with article links was found.
     """
     from crawler.discover import default_name, discover_site
@@ -438,8 +439,9 @@ def discover(url: str, name: str | None, authority: str, delay: float, allow_pri
 
     fetcher = SiteFetcher(url, delay=delay, allow_private=allow_private)
     found = discover_site(url, fetcher)
-    if not found.article:
-        click.echo(f"zonecrawl discover: {url}: no column with article links found", err=True)
+    if not found.columns:  # a sites.yaml entry needs lists; a feed alone is for `crawl zones`
+        feed = f" (the feed {found.feed} lists {len(found.feed_articles)})" if found.feed else ""
+        click.echo(f"zonecrawl discover: {url}: no column with article links found{feed}", err=True)
         raise click.exceptions.Exit(1)
     _to_stdout(lambda out: out.write(found.yaml(name or default_name(url), authority)))
 

@@ -112,6 +112,8 @@ class SiteDiscovery:
     max_pages: int = 20
     sitemap: str | None = None
     sitemap_articles: list[str] = field(default_factory=list)
+    feed: str | None = None  # an RSS/Atom feed with article links (path from the site's root)
+    feed_articles: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # candidate columns without article links
 
     def entry(self, name: str, authority: str = "official") -> dict:
@@ -144,8 +146,18 @@ class SiteDiscovery:
                 f" {pages} pages)"
             )
         lines += [f"#   not a column (no article links): {u}" for u in self.skipped]
+        if self.feed:  # sites.yaml cannot crawl a feed; `crawl zones` reads it
+            lines.append(f"#   feed: {self.feed} ({len(self.feed_articles)} article links)")
         body = yaml.safe_dump([self.entry(name, authority)], allow_unicode=True, sort_keys=False, width=1000)
         return "\n".join(lines) + "\n" + body
+
+    def pagination_kind(self) -> str:
+        """How the lists are walked: `script` (a page template that only a createPageHTML-style
+        call gives), `template` (page links), `next` (the next link), or `none` (one page each)."""
+        if self.page_template:
+            scripted = any(c.pagination and c.pagination.script for c in self.columns)
+            return "script" if scripted else "template"
+        return "next" if self.next_text else "none"
 
     def summary(self) -> dict:
         """What was found, for a run's stats and the database: columns, pattern, pages."""
@@ -165,6 +177,8 @@ class SiteDiscovery:
             "next": self.next_text,
             "max_pages": self.max_pages,
             "sitemap": self.sitemap,
+            "feed": self.feed,
+            "pagination": self.pagination_kind(),
         }
 
 
@@ -403,11 +417,13 @@ def next_xpath(text: str) -> str:
     return f'//a[normalize-space()="{text}"]/@href'
 
 
-# ---- sitemaps ---------------------------------------------------------------------------------
+# ---- sitemaps and feeds ------------------------------------------------------------------------
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 
 
 def sitemap_locations(robots_txt: str) -> list[str]:
-    """The `Sitemap:` lines of a robots.txt."""
+    """The `Sitemap:` lines of a robots.txt (a sitemap may also be an RSS or Atom feed)."""
     return [
         line.split(":", 1)[1].strip()
         for line in robots_txt.splitlines()
@@ -423,6 +439,116 @@ def sitemap_urls(xml: bytes) -> list[str]:
         return [e["loc"].strip() for e in Sitemap(xml) if e.get("loc")]
     except Exception:  # not a sitemap (an HTML error page, say)
         return []
+
+
+def feed_links(html: str, url: str, base: str | None = None) -> list[str]:
+    """The RSS/Atom feeds a page names (`<link rel="alternate" type="application/rss+xml">`), on
+    the site only."""
+    base = base or url
+    found: dict[str, None] = {}
+    for link in Selector(text=html).xpath("//link[@href]"):
+        rel = (link.attrib.get("rel") or "").lower().split()
+        if "alternate" in rel and (link.attrib.get("type") or "").strip().lower() in FEED_TYPES:
+            feed = urljoin(url, link.attrib["href"].strip()).split("#", 1)[0]
+            if same_site(feed, base):
+                found.setdefault(feed, None)
+    return list(found)
+
+
+def feed_items(xml: bytes) -> tuple[str | None, list[str]]:
+    """(the site the feed says it is of, its item links in feed order) of an RSS or Atom feed;
+    (None, []) for anything else."""
+    from lxml import etree
+
+    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(xml, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None, []
+    if root is None:
+        return None, []
+    tag = etree.QName(root).localname.lower()
+    if tag in ("rss", "rdf"):
+        home = root.xpath("string(//*[local-name()='channel']/*[local-name()='link'][1])")
+        links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
+    elif tag == "feed":  # Atom: the alternate link (no rel means alternate)
+        alternate = "*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
+        home = (root.xpath(alternate) or [""])[0]
+        links = root.xpath(f"//*[local-name()='entry']/{alternate}")
+    else:
+        return None, []
+    return (home.strip() or None), list(dict.fromkeys(x.strip() for x in links if x.strip()))
+
+
+def feed_articles(xml: bytes, feed_url: str, base: str) -> list[str]:
+    """A feed's item links on the site, as URLs on BASE's host. A link on the host the feed names
+    as its own site is moved onto BASE (as sitemap URLs are: a copy may be served elsewhere); a
+    link to any other host is off-site and dropped."""
+    home, links = feed_items(xml)
+    out = []
+    for link in (urljoin(feed_url, x) for x in links):
+        if same_site(link, base):
+            out.append(link)
+        elif home and same_site(link, urljoin(feed_url, home)) and not same_site(home, base):
+            out.append(urljoin(base, path_and_query(link).lstrip("/")))
+    return [u for u in dict.fromkeys(out) if not rejected(Link(u, ""))]
+
+
+def feed_pattern(urls: list[str]) -> str | None:
+    """The article pattern of a feed's links, for a portal whose lists give none (lists drawn by a
+    script): every item is an article, but the home or a list page is not."""
+    articles = [u for u in urls if not LISTY.search(path_and_query(u))]
+    return article_regex(articles) if len(articles) >= 2 else None
+
+
+@dataclass
+class Listings:
+    """What a portal's feeds and sitemaps list: {path from the site's root: URLs on the site}."""
+
+    feeds: dict[str, list[str]] = field(default_factory=dict)
+    sitemaps: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, body: bytes, url: str, base: str) -> None:
+        """Read BODY (fetched from URL) as a feed, else as a sitemap; anything else is ignored."""
+        key = path_and_query(url).lstrip("/")
+        feed = feed_articles(body, url, base)
+        if feed:
+            self.feeds.setdefault(key, feed)
+            return
+        urls = sitemap_urls(body)
+        if urls:  # the sitemap may name the real host: its pages are this site's
+            self.sitemaps.setdefault(key, [urljoin(base, path_and_query(u).lstrip("/")) for u in urls])
+
+
+def listing_locations(base: str, feeds: list[str], robots_txt: str | None) -> list[str]:
+    """Where to look for feeds and sitemaps, on the site: the feeds a page names, the robots.txt
+    `Sitemap:` lines, and /sitemap.xml."""
+    named = sitemap_locations(robots_txt) if robots_txt else []
+    # a robots.txt names the real host: its path (and query) is looked up on this one
+    urls = [
+        *feeds,
+        *(urljoin(base, path_and_query(urljoin(base, loc)).lstrip("/")) for loc in [*named, "/sitemap.xml"]),
+    ]
+    return list(dict.fromkeys(urls))
+
+
+def use_listings(found: SiteDiscovery, listings: Listings) -> None:
+    """Keep the first feed and the first sitemap that list article pages; a feed gives the
+    article pattern when the lists gave none."""
+    if not found.article:
+        items = [u for urls in listings.feeds.values() for u in urls]
+        found.article = feed_pattern(items)
+    if not found.article:
+        return
+    pattern = re.compile(found.article)
+    for key, urls in listings.feeds.items():
+        articles = [u for u in urls if pattern.search(path_and_query(u))]
+        if articles and not found.feed:
+            found.feed, found.feed_articles = key, articles
+    for key, urls in listings.sitemaps.items():
+        articles = [u for u in urls if pattern.search(path_and_query(u))]
+        if articles and not found.sitemap:
+            found.sitemap, found.sitemap_articles = key, articles
 
 
 def relative_to_base(url: str, base: str) -> str:
@@ -450,8 +576,8 @@ Fetch = Callable[[str], "tuple[bytes, str | None] | None"]  # url -> (body, cont
 
 
 def discover_site(url: str, fetch: Fetch, max_columns: int = 20) -> SiteDiscovery:
-    """Read the home page at URL, its hub pages, each column's first list page and the sitemap,
-    through FETCH; never a page off the site. A few dozen requests at most."""
+    """Read the home page at URL, its hub pages, each column's first list page, its feeds and the
+    sitemap, through FETCH; never a page off the site. A few dozen requests at most."""
     base = site_base(url)
     found = SiteDiscovery(base_url=base)
     home = _get(fetch, url)
@@ -473,8 +599,18 @@ def discover_site(url: str, fetch: Fetch, max_columns: int = 20) -> SiteDiscover
     if urls:
         found.article = article_regex(urls)
         choose_pagination(found)
-        _find_sitemap(found, fetch)
+    use_listings(found, _listings(found.base_url, feed_links(home, url, base)[:3], fetch))
     return found
+
+
+def _listings(base: str, feeds: list[str], fetch: Fetch) -> Listings:
+    robots = fetch(urljoin(base, "robots.txt"))
+    listings = Listings()
+    for loc in listing_locations(base, feeds, decode_html(*robots) if robots else None):
+        got = fetch(loc)
+        if got:
+            listings.add(got[0], loc, base)
+    return listings
 
 
 def _get(fetch: Fetch, url: str) -> str | None:
@@ -499,20 +635,3 @@ def choose_pagination(found: SiteDiscovery) -> None:
             found.page_template = Counter(p.template for p in paged if p.template).most_common(1)[0][0]
     pages = [p.pages for p in paged if p.pages]
     found.max_pages = min(max(pages), 100) if pages else 20
-
-
-def _find_sitemap(found: SiteDiscovery, fetch: Fetch) -> None:
-    """The sitemap robots.txt names (or /sitemap.xml), kept when it lists article pages."""
-    robots = fetch(urljoin(found.base_url, "robots.txt"))
-    candidates = sitemap_locations(decode_html(*robots)) if robots else []
-    for loc in [*candidates, "/sitemap.xml"]:
-        loc_url = urljoin(found.base_url, urlsplit(loc).path)  # the sitemap may name the real host
-        got = fetch(loc_url)
-        if not got:
-            continue
-        pattern = re.compile(found.article or "$^")
-        articles = [u for u in sitemap_urls(got[0]) if pattern.search(path_and_query(u))]
-        if articles:
-            found.sitemap = path_and_query(loc_url).lstrip("/")
-            found.sitemap_articles = articles
-            return
