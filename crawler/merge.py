@@ -9,6 +9,7 @@ database. Merging them gives what one crawl of all the sites would have given:
   and the run id it had there (`merged_from`), and its errors are stored under it;
 - recurring site blocks (the cross-page boilerplate) and the earlier versions of changed documents
   as unions;
+- what portal discovery found (`discoveries`), under the merged run it was found in;
 - facts rebuilt from the merged metrics; the zone registry is the target's own.
 
 Merging the same databases again changes nothing. Sources are opened read-only and checked before
@@ -18,20 +19,33 @@ anything is written.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+import sqlite_utils
 
-from crawler.store import MIGRATIONS, Store, writing
+from crawler.store import MIGRATIONS, Store, migrate, writing
 
 # Tables a node database must have to be merged.
 REQUIRED = ("runs", "errors", "documents", "metrics", "pages")
 # Tables the merge leaves alone: the target rebuilds or owns them.
 OWN = {"zones", "facts", "_migrations", "sqlite_sequence"}
-MERGED = {"runs", "errors", "documents", "metrics", "pages", "site_blocks", "document_versions"}
+MERGED = {
+    "runs",
+    "errors",
+    "documents",
+    "metrics",
+    "pages",
+    "site_blocks",
+    "document_versions",
+    "discoveries",
+}
 
 
 class MergeError(ValueError):
@@ -50,6 +64,7 @@ class SourceReport:
     runs: int = 0
     errors: int = 0
     versions: int = 0  # earlier versions of changed documents
+    discoveries: int = 0  # zones' discoveries (crawl zones)
     skipped_tables: list[str] = field(default_factory=list)
 
 
@@ -77,10 +92,35 @@ def open_source(path: str | Path, target: str | Path | None = None) -> sqlite3.C
     if missing:
         con.close()
         raise MergeError(f"{path}: not a zonecrawl database (no {', '.join(missing)} table)")
-    newer = applied - {step.__name__.lstrip("_") for step in MIGRATIONS}
+    known = {step.__name__.lstrip("_") for step in MIGRATIONS}
+    newer = applied - known
     if newer:
         con.close()
         raise MergeError(f"{path}: written by a newer zonecrawl ({', '.join(sorted(newer))}); upgrade first")
+    if known - applied:  # an older node: merge a migrated copy, so its rows are keyed as ours are
+        con.close()
+        return open_upgraded_copy(p)
+    return con
+
+
+def open_upgraded_copy(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a migrated copy of the older node database at PATH (its URLs
+    keyed by today's rules, say), made in a temporary folder that is gone once the connection is
+    open; PATH itself is left as it is."""
+    folder = tempfile.mkdtemp(prefix="zonecrawl-merge-")
+    copy = Path(folder, path.name)
+    try:
+        source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        with closing(source) as src, closing(sqlite3.connect(copy)) as dst:
+            src.backup(dst)
+            migrate(sqlite_utils.Database(dst))
+            dst.execute("pragma journal_mode = delete")  # one file: no WAL beside a file removed
+        con = sqlite3.connect(copy.as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise MergeError(f"{path}: cannot be upgraded for the merge ({e})") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # an open connection keeps reading the removed file
+    con.row_factory = sqlite3.Row
     return con
 
 
@@ -239,6 +279,19 @@ def merge_versions(store: Store, src: sqlite3.Connection) -> int:
     return len(rows)
 
 
+def merge_discoveries(store: Store, src: sqlite3.Connection, runs: dict[int, int]) -> int:
+    """What discovery found per zone and run, under the target's id of that run (one row per zone
+    and run, so merging again replaces it); returns how many rows."""
+    if not src.execute("select 1 from sqlite_master where name = 'discoveries'").fetchone():
+        return 0
+    columns = _shared_columns(src, store, "discoveries")
+    rows = [
+        {**r, "run_id": runs[r["run_id"]]} for r in _rows(src, "discoveries", columns) if r["run_id"] in runs
+    ]
+    store.db["discoveries"].upsert_all(rows, pk=("run_id", "zone_id"))
+    return len(rows)
+
+
 # The whole merge
 
 
@@ -254,6 +307,7 @@ def merge_source(store: Store, path: str | Path, src: sqlite3.Connection) -> Sou
         report.pages = merge_pages(store, src)
         merge_site_blocks(store, src)
         report.versions += merge_versions(store, src)
+        report.discoveries = merge_discoveries(store, src, runs)
     return report
 
 

@@ -267,6 +267,136 @@ def _m009_document_tables(db: sqlite_utils.Database) -> None:
             db["documents"].add_column(name, str)
 
 
+def _drops_parameters(url: str | None) -> bool:
+    """Whether URL carries session or tracking parameters that `canonical_url` leaves out."""
+    if not url:
+        return False
+    parts = urlsplit(url.strip())
+    return _without_session(parts.path, parts.query) != (parts.path, parts.query)
+
+
+def _keep_earlier(db: sqlite_utils.Database, old: dict, new: dict, doc_id: str, warc: str | None) -> None:
+    """OLD (a document row) as an earlier version of DOC_ID, which NEW is now, when it says
+    something else; once per fetch (the rule of `Store.add_version`)."""
+    said = ("title", "date", "body")
+    if [old[k] for k in said] == [new[k] for k in said] or db.execute(
+        "select 1 from document_versions where document_id = ? and fetched_at is ?",
+        [doc_id, old["fetched_at"]],
+    ).fetchone():
+        return
+    db["document_versions"].insert(
+        {
+            "document_id": doc_id, "url": old["url"], "body_hash": old["content_hash"],
+            "fetched_at": old["fetched_at"], "warc": warc, "title": old["title"], "date": old["date"],
+            "body": old["body"], "replaced_at": new["fetched_at"],
+        }
+    )  # fmt: skip
+
+
+def _m010_canonical_urls(db: sqlite_utils.Database) -> None:
+    """Rows keyed by a URL whose canonical form lost its session or tracking parameters (written
+    before `canonical_url` dropped them) re-keyed by today's canonical URL, all or nothing: pages by
+    URL; documents by id (`document_id`), URL and parent URL, with their metrics (whose ids derive
+    from it) and earlier versions; the site blocks seen on them; the facts of their metrics. Where
+    two keys become one, the later fetch stays; the other document goes with its metrics, kept as an
+    earlier version when it says something else. Errors keep the URLs they failed at. With nothing
+    to re-key it reads pages.url and the documents whose URLs hold `?` or `;`, and writes nothing."""
+    with writing(db):
+        docs: dict[str, str] = {}  # old id -> new id
+        parents: list[tuple[str, str]] = []  # (canonical parent URL, old id)
+        for doc_id, url, parent in db.execute(
+            "select id, url, parent_url from documents where instr(url, '?') or instr(url, ';')"
+            " or instr(parent_url, '?') or instr(parent_url, ';')"
+        ).fetchall():
+            if _drops_parameters(url) and document_id(url) != doc_id:
+                docs[doc_id] = document_id(url)
+            if _drops_parameters(parent):
+                parents.append((canonical_url(parent), doc_id))
+        moved: dict[str, list[tuple]] = {}  # canonical URL -> its old keys, as (fetched_at, 0, url)
+        relinked = []  # (new document id, page URL)
+        for url, fetched_at, doc_id in db.execute(
+            "select url, fetched_at, document_id from pages"
+        ).fetchall():
+            if canonical_url(url) != url:
+                moved.setdefault(canonical_url(url), []).append((fetched_at or "", 0, url))
+            if doc_id in docs:
+                relinked.append((docs[doc_id], url))
+        if not (docs or moved or parents):
+            return
+
+        keys: set[tuple] = set()  # the facts to rebuild
+        columns = ("id", "url", "content_hash", "fetched_at", "title", "date", "body")
+        by_new: dict[str, list[str]] = {}
+        for old, new in docs.items():
+            by_new.setdefault(new, []).append(old)
+        for new, olds in by_new.items():
+            rows = {
+                r["id"]: r
+                for r in db.query(
+                    f"select {', '.join(columns)} from documents where id in (select value from json_each(?))",
+                    [json.dumps([*olds, new])],
+                )
+            }  # a document already saved under NEW (fetched since the upgrade) competes too
+            winner = max(rows, key=lambda i: (rows[i]["fetched_at"] or "", i == new, i))
+            for doc_id in rows:
+                keys |= facts.keys_of(db, doc_id)
+            db.conn.executemany(
+                "update document_versions set document_id = ? where document_id = ?", [(new, o) for o in olds]
+            )
+            for loser in sorted(set(rows) - {winner}):
+                warc = db.execute("select warc from pages where document_id = ?", [loser]).fetchone()
+                _keep_earlier(db, rows[loser], rows[winner], new, warc[0] if warc else None)
+                db.execute("delete from metrics where document_id = ?", [loser])
+                db.execute("delete from documents where id = ?", [loser])
+            if winner != new:
+                db.execute(
+                    "update documents set id = ?, url = ? where id = ?",
+                    [new, canonical_url(rows[winner]["url"]), winner],
+                )
+                db.conn.executemany(
+                    "update metrics set id = ?, document_id = ? where id = ?",
+                    [
+                        (metric_id(new, start, end), new, mid)
+                        for mid, start, end in db.execute(
+                            "select id, start, [end] from metrics where document_id = ?", [winner]
+                        ).fetchall()
+                    ],
+                )
+            keys |= facts.keys_of(db, new)
+        db.conn.executemany(
+            "update documents set parent_url = ? where id = ?", [(p, docs.get(i, i)) for p, i in parents]
+        )
+
+        db.conn.executemany("update pages set document_id = ? where url = ?", relinked)
+        for key, olds in moved.items():
+            here = db.execute("select fetched_at from pages where url = ?", [key]).fetchone()
+            candidates = olds + ([(here[0] or "", 1, key)] if here else [])
+            winner = max(candidates)[2]  # the later fetch; on a tie the page already under KEY
+            db.conn.executemany(
+                "delete from pages where url = ?", [(c[2],) for c in candidates if c[2] != winner]
+            )
+            if winner != key:
+                db.execute("update pages set url = ? where url = ?", [key, winner])
+
+        db.conn.create_function("zonecrawl_canonical_url", 1, canonical_url, deterministic=True)
+        stale = "(instr(url, '?') or instr(url, ';')) and zonecrawl_canonical_url(url) != url"
+        db.execute(f"update or ignore site_blocks set url = zonecrawl_canonical_url(url) where {stale}")
+        db.execute(f"delete from site_blocks where {stale}")  # a block already known under the new URL
+        facts.refresh(db, keys)
+
+
+def _m011_discoveries(db: sqlite_utils.Database) -> None:
+    """What portal discovery found on each site, per run (`crawl zones`, crawler/spiders/zones.py)."""
+    db["discoveries"].create(
+        {
+            "run_id": int, "zone_id": str, "base_url": str, "columns": str, "article": str,
+            "pagination": str, "page_rule": str, "max_pages": int, "sitemap": str, "feed": str,
+            "list_pages": int, "article_links": int, "discovered_at": str,
+        },
+        pk=("run_id", "zone_id"), foreign_keys=[("run_id", "runs", "id")], if_not_exists=True,
+    )  # fmt: skip
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_tables,
     _m002_indexes,
@@ -277,6 +407,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_dataset,
     _m008_versions,
     _m009_document_tables,
+    _m010_canonical_urls,
+    _m011_discoveries,
 ]
 
 
@@ -404,6 +536,16 @@ class Store:
             f"select {', '.join(PAGE_STATE)} from pages where url = ?", [canonical_url(url)]
         ).fetchone()
         return dict(zip(PAGE_STATE, row)) if row else None
+
+    def document_date(self, url: str) -> str | None:
+        """The date of the stored document of the page at URL (the page an attachment was linked
+        from), or None."""
+        row = self.db.execute(
+            "select date from documents where id in (select document_id from pages where url = ?)"
+            " or id = ? order by date is null limit 1",
+            [canonical_url(url), document_id(url)],
+        ).fetchone()
+        return row[0] if row else None
 
     def save_page(
         self,
