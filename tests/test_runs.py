@@ -8,14 +8,13 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from localcrawl import FAST, query
+from localcrawl import FAST, query, serve_pages
 
 from crawler.cli import cli
 from crawler.runlog import FAILED, FINISHED, STOPPED, WITH_ERRORS, Verdict, error_counts, run_status
@@ -161,28 +160,15 @@ def article(title: str) -> str:
 
 
 class Site:
-    """A small news site on 127.0.0.1: a list page, articles, a robots.txt; unknown paths 404."""
+    """A small news site on 127.0.0.1 ({path: (status, body)}; unknown paths 404)."""
 
     def __init__(self, pages: dict[str, tuple[int, str]]):
-        pages = dict(pages)
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                status, body = pages.get(self.path, (404, "not found"))
-                data = body.encode("utf-8")
-                self.send_response(status)
-                kind = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        served = {
+            path: (status, {"Content-Type": "text/plain"} if path.endswith(".txt") else {}, body)
+            for path, (status, body) in pages.items()
+        }
+        self.server = serve_pages(served)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
