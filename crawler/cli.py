@@ -432,13 +432,22 @@ def discover(url: str, name: str | None, authority: str, delay: float, allow_pri
     Reads the home page, its 政务公开-style hub pages, each column's first list page, robots.txt,
     the sitemap and the RSS/Atom feeds (a few dozen pages, politely, obeying robots.txt); never
     leaves the site.
-    Exit status 1 when no column with article links was found.
+    Exit status 1 when the home page cannot be read or no column with article links was found, 2
+    when URL is not an http(s) address.
     """
+    from urllib.parse import urlsplit
+
     from crawler.discover import default_name, discover_site
     from crawler.discoverfetch import SiteFetcher
 
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        click.echo(f"zonecrawl discover: {url}: not an http(s) address", err=True)
+        raise click.exceptions.Exit(2)
     fetcher = SiteFetcher(url, delay=delay, allow_private=allow_private)
     found = discover_site(url, fetcher)
+    if url in fetcher.failures:  # the home page itself: nothing to discover from
+        click.echo(f"zonecrawl discover: {url}: cannot be read ({fetcher.failures[url]})", err=True)
+        raise click.exceptions.Exit(1)
     if not found.columns:  # a sites.yaml entry needs lists; a feed alone is for `crawl zones`
         feed = f" (the feed {found.feed} lists {len(found.feed_articles)})" if found.feed else ""
         click.echo(f"zonecrawl discover: {url}: no column with article links found{feed}", err=True)

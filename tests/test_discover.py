@@ -191,7 +191,11 @@ def test_the_printed_entry_is_a_valid_sites_file_with_its_columns_named(discover
 def test_discover_refuses_a_private_address_unless_allowed_and_says_when_nothing_is_found(served):
     base = served.base_urls["trs"]
     refused = CliRunner().invoke(cli, ["discover", base, "--delay", "0"])
-    assert refused.exit_code == 1 and "no column with article links" in refused.output
+    assert refused.exit_code == 1 and "cannot be read (an internal address" in refused.output
+    nothing = CliRunner().invoke(cli, ["discover", base + "robots.txt", "--delay", "0", "--allow-private"])
+    assert nothing.exit_code == 1 and "no column with article links" in nothing.output
+    not_http = CliRunner().invoke(cli, ["discover", "file:///etc/passwd"])
+    assert not_http.exit_code == 2 and "not an http(s) address" in not_http.output
     login = CliRunner().invoke(cli, ["discover", base + "login.html", "--delay", "0", "--allow-private"])
     assert login.exit_code == 0  # any page of the site leads to its columns through its menu
 
@@ -225,3 +229,20 @@ def test_the_fetcher_stays_on_its_site_and_obeys_robots_txt(served):
     body, content_type = fetch(base + "index.html")
     assert "株洲高新区" in decode_html(body, content_type)  # GBK, read through its meta charset
     assert fetch.requested == [base + "robots.txt", base + "index.html"]
+
+
+def test_the_fetcher_sends_nothing_where_a_redirect_off_the_site_points():
+    from localcrawl import serve_pages
+
+    inner_hits: list[str] = []
+    inner = serve_pages({"/secret.html": (200, {}, "<p>内部</p>")}, inner_hits)
+    elsewhere = f"http://127.0.0.1:{inner.server_address[1]}/secret.html"
+    outer = serve_pages({"/index.html": (302, {"Location": elsewhere}, "")})
+    base = f"http://127.0.0.1:{outer.server_address[1]}/"
+    try:
+        fetch = SiteFetcher(base, delay=0, allow_private=True)
+        assert fetch(base + "index.html") is None
+    finally:
+        inner.shutdown()
+        outer.shutdown()
+    assert inner_hits == [] and "refused" in fetch.failures[base + "index.html"]
