@@ -19,8 +19,10 @@ from extractors.records import Grid
 
 __all__ = ["grids_of_text", "is_figure", "parse_figure", "tables_of_html", "text_lines_before"]
 
-# A figure as a table cell writes it: `1,234.5`, `-3.2`, `12.5%`, `（8.6）`
-_FIGURE = re.compile(r"^[(（]?[-−–+]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?[)）]?$")
+# A figure as a table cell writes it: `1,234.5`, `-3.2`, `12.5%`, `（8.6）`, `12.3*` (a mark that
+# sends the reader to a note: a preliminary or estimated figure, still the figure)
+_FIGURE = re.compile(r"^[(（]?[-−–+]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?[)）]?\s*[*＊]?$")
+_PARENTHESISED = re.compile(r"^[(（].*[)）]$")
 _YEAR_CELL = re.compile(r"^(?:19|20)\d\d$")
 _UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]\s*([^\s)）,，;；]+)\s*[)）]?$")
 _NOTE = re.compile(r"^(?:注|说明|备注|资料来源|数据来源)\s*[:：]")
@@ -38,12 +40,13 @@ def is_figure(cell: str) -> bool:
 
 
 def parse_figure(cell: str) -> tuple[float, bool] | None:
-    """The number of a figure cell and whether it carried a `%`, or None."""
-    s = cell.strip()
-    if not _FIGURE.match(s):
+    """The number of a figure cell and whether it carried a `%`, or None. A number in parentheses
+    (`(1.2)`) is none: an accountant's negative or an aside, the page does not say which."""
+    s = cell.strip().rstrip("*＊").strip()
+    if not _FIGURE.match(s) or _PARENTHESISED.match(s):
         return None
     percent = "%" in s
-    s = s.strip("()（）%").replace(",", "").replace("−", "-").replace("–", "-").replace(" ", "")
+    s = s.strip("%").replace(",", "").replace("−", "-").replace("–", "-").replace(" ", "")
     return float(s), percent
 
 
@@ -201,7 +204,7 @@ def make_grid(cells: list[list[str]], caption: str = "", unit: str = "") -> Grid
         return None  # prose in a cell, the header's included: the table lays out a page
     n_header = _header_count(rows)
     header, body = rows[:n_header], rows[n_header:]
-    if not body or not _is_data(body):
+    if not body or not _is_data(body) or not _names_something(header + body):
         return None
     return Grid(caption=caption, unit=unit, header=header, rows=body)
 
@@ -266,6 +269,12 @@ def _is_data(body: list[list[str]]) -> bool:
         return False
     figures = sum(is_figure(c) for c in cells)
     return figures >= 2 and figures >= _MIN_FIGURE_SHARE * len(cells)
+
+
+def _names_something(rows: list[list[str]]) -> bool:
+    """Whether any cell is words rather than a figure: a grid of bare numbers (a calendar's days, a
+    pager's page numbers) names no figure in it."""
+    return any(c.strip() and not is_figure(c) for r in rows for c in r)
 
 
 # text dumps

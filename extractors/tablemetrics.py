@@ -37,7 +37,13 @@ _GROWTH = re.compile(
     r"(?:同比|比上年同期|比上年|较上年同期|较上年|比去年同期|比去年|较去年|与上年同期相比|与上年相比)?"
     r"(?:增长率|增长幅度|增长|增速|增幅|增减率|增减|[±＋+]\s*[%％])|同比"
 )
-_SHARE = re.compile(r"占[\u4e00-\u9fff]{0,8}?(?:比重|比例)|比重|占比")
+_POINTS = re.compile(r"[（(]?\s*个?百分点\s*[)）]?")  # 同比增减（百分点）: a rate's change
+# an absolute change against an earlier point, in the figure's own unit: 比上年末增加（家）, 净增
+_CHANGE = re.compile(
+    r"(?:比|较|与)(?:上年末|上年同期|上年|去年同期|去年|年初|上月)[\u4e00-\u9fff]{0,2}?(?:增加|减少|增量|净增)|"
+    r"增加量|增减量|净增(?:加)?|净减(?:少)?"
+)
+_SHARE = re.compile(r"占[\u4e00-\u9fff]{0,16}?(?:比重|比例)|比重|占比")
 _RANK = re.compile(r"位次|排名|排位|名次|排序")
 _UNIT_PAREN = re.compile(r"[（(]\s*(?:计量)?(?:单位\s*[:：])?\s*([^（()）]{1,6}?)\s*[)）]")
 _UNIT_LABEL = re.compile(r"(?:计量)?单位\s*[:：]\s*(\S{1,6})")
@@ -55,11 +61,23 @@ _THIS_MONTH = re.compile(r"本月|当月")
 _BARE_MONTH = re.compile(r"^(1[0-2]|0?[1-9])月(?:份)?")  # a column `9月` over `本月 | 同比增长`
 _SAME_TIME_LAST_YEAR = re.compile(r"上年同期|去年同期|上年同月")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
+_PADDING = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # 合  计: a name spaced out
+_YEAR_LABEL = re.compile(r"^(?:19|20)\d\d年?$")  # a row headed by its year: 2020, 2021年
+_CUMULATIVE = re.compile(r"累计")
+_PART = re.compile(r"^其中\s*[:：]?")  # 其中：a part of the row above
 _FOOTNOTE = re.compile(r"\[\d+\]|\[注\d*\]")  # 安新县[71]: a reference to a note
 _SUBJECT_HEADER = re.compile(
     r"行政区划|区域|地区|地市|市州|县区|城市|园区|高新区|开发区|单位名称|企业名称|名称"
 )
 _INDICATOR_HEADER = re.compile(r"指标|项目")
+# rows that break the figure of a column down (by industry, product, kind): parts of the table's subject
+_BREAKDOWN_HEADER = re.compile(r"^分?(?:行业|产业|门类|类别|分类|产品|领域|类型)(?:名称|分类|类别|门类)?$")
+# a region's parks (长沙市各园区): their total is no figure of the region
+_PARKS_AFTER = re.compile(
+    r"^(?:各|所属|下属|重点|部分)?[\u4e00-\u9fff]{0,3}?(?:园区|产业园|开发区|工业园|工业集中区|高新区|经开区|片区)"
+)
+# rows of enterprises or projects: their 合计 is the listed ones', never their zone's
+_MEMBERS_HEADER = re.compile(r"企业|公司|项目名称|单位名称")
 _PERIOD_HEADER = re.compile(r"^(?:年份|年度|时间|月份|期间|日期)$")
 _NO_FIGURE = frozenset({"", "—", "-", "--", "——", "/", "…", "……", "...", "－", "―", "x", "X", "×", "*"})
 
@@ -124,12 +142,18 @@ class _Reader:
             text += "年"  # a column headed `2022` is the year 2022
         unit, rest = _take_unit(text)
         kind = None
+        if _POINTS.search(text):
+            kind, unit, rest = "change", "个百分点", _POINTS.sub("", rest)
+        elif (m := _CHANGE.search(rest)) and unit not in ("%", "％"):
+            kind, rest = "change", rest[: m.start()] + rest[m.end() :]
         for name, pattern in (("rank", _RANK), ("share", _SHARE), ("growth", _GROWTH)):
             m = pattern.search(rest)
             if m:
                 kind = kind or name
                 # 营业收入占全省比重: the share of the revenue; the words of the kind are no name
                 rest = rest[: m.start()] + rest[m.end() :]
+        if kind == "growth" and unit and _unit_scale(unit) and _unit_scale(unit)[1] not in ("%", "个百分点"):
+            kind = "change"  # 比上年增减（亿元）: how much, not how fast
         period, rest = self._take_period(rest, context)
         subject, rest = self._take_subject(rest)
         if kind == "rank" and subject is not None and subject[1] is None:
@@ -180,6 +204,13 @@ class _Reader:
             return ctx.subject_at(len(caption))
         return self.subjects.subject_at(0)
 
+    def total_has_subject(self, caption: str) -> bool:
+        """Whether a 合计 row or column of a table titled CAPTION (else the document's title) is a
+        figure of the table's subject: not where the title names a region's parks (`长沙市各园区`),
+        whose total is theirs, not the region's."""
+        text = caption or self.doc.title or ""
+        return not any(m.kind == "region" and _PARKS_AFTER.match(text[m.end :]) for m in find_mentions(text))
+
     def table_period(self, caption: str) -> Period | None:
         """A table's period where no header names one: the caption's, the title's, the document's."""
         found = _last_period(caption, self.doc.date) or self.title_period
@@ -201,6 +232,14 @@ def _month_of(period: Period) -> Period:
     if len(end) != 10:
         return period
     return Period(end[:7], f"{end[:7]}-01", end, "month")
+
+
+def _year_to(period: Period) -> Period:
+    """From January to the end of PERIOD, a month (`累计` in a table of `2023年8月`)."""
+    end = period.end or ""
+    if len(end) != 10 or end[5:7] == "01":
+        return period
+    return Period(f"{end[:4]}-01/{end[:7]}", f"{end[:4]}-01-01", end, "ytd")
 
 
 def _last_period(text: str, date: str | None) -> Period | None:
@@ -231,10 +270,15 @@ class _Columns:
     rows_are: str  # what the row headers name: indicator, subject, period or any
 
 
+def _name(text: str) -> str:
+    """A header or row name as it reads: `合  计` is 合计."""
+    return _PADDING.sub("", text.strip())
+
+
 def _column_header(grid: Grid, c: int) -> list[str]:
     levels: list[str] = []
     for row in grid.header:
-        text = row[c] if c < len(row) else ""
+        text = _name(row[c]) if c < len(row) else ""
         if text and (not levels or levels[-1] != text):
             levels.append(text)
     return levels
@@ -248,6 +292,14 @@ def _columns(grid: Grid) -> _Columns:
         cells = [r[c].strip() for r in grid.rows if r[c].strip() not in _NO_FIGURE]
         figures = sum(parse_figure(x) is not None for x in cells)
         if _SEQUENCE.match(header.strip()):
+            continue
+        if (
+            not values
+            and (not labels or _PERIOD_HEADER.match(header.strip()))
+            and cells
+            and all(_YEAR_LABEL.match(x) for x in cells)
+        ):
+            labels.append(c)  # 2020 | 2021 | 2022 down the rows: what year each row is for
             continue
         if _UNIT_HEADER.match(header.strip()) or (
             cells and all(_unit_scale(x) for x in cells) and not figures
@@ -264,6 +316,8 @@ def _columns(grid: Grid) -> _Columns:
         rows_are = "indicator"
     elif _SUBJECT_HEADER.search(first):
         rows_are = "subject"
+    elif _BREAKDOWN_HEADER.match(first.strip()):
+        rows_are = "breakdown"
     else:
         rows_are = "any"
     return _Columns(labels, unit, values, rows_are)
@@ -273,7 +327,7 @@ def _row_header(grid: Grid, r: int, labels: list[int]) -> str:
     """The name of row R: its rightmost label cell (a merged category cell stands left of it)."""
     for c in reversed(labels):
         if grid.rows[r][c].strip():
-            return grid.rows[r][c].strip()
+            return _name(grid.rows[r][c])
     return ""
 
 
@@ -315,10 +369,19 @@ def _grid_records(reader: _Reader, t: int, grid: Grid, spans: dict[tuple[int, in
     if cols.rows_are == "any" and any(h.indicator and h.kind is None for h in heads.values()):
         cols.rows_are = "subject"  # columns that name indicators leave the rows their subjects
     subject = reader.table_subject(grid.caption)
+    first = " ".join(_column_header(grid, cols.labels[0])) if cols.labels else ""
+    total_named = reader.total_has_subject(grid.caption) and not _MEMBERS_HEADER.search(first)
     out = []
+    whole: _Head | None = None  # the row that the `其中` rows below it are parts of
     for r, row in enumerate(grid.rows):
         name = _row_header(grid, r, cols.labels)
         rh = _row_head(reader, name, cols.rows_are, context)
+        part_of = whole if _PART.match(name) else None
+        if part_of is None:
+            whole = rh
+        elif rh.subject and part_of.subject and rh.subject[1] and rh.subject[1] == part_of.subject[1]:
+            # 长沙高新区 | 其中：麓谷园区: a park of the zone, never the zone's own figure
+            rh = replace(rh, subject=(_PART.sub("", name).strip(), None))
         unit_cell = row[cols.unit].strip() if cols.unit is not None else ""
         for c in cols.values:
             cell = row[c].strip()
@@ -326,10 +389,14 @@ def _grid_records(reader: _Reader, t: int, grid: Grid, spans: dict[tuple[int, in
             if found is None:
                 continue
             head = heads[c]
+            if (rh.total or head.total) and not total_named:
+                continue  # the total of the parks of a region: nobody the registry or the page names
             start = spans[(t, r, c)]
             where = _where(grid.caption, name, _column_header(grid, c), cell)
             at = _Cell(t, r, c, cell, start, start + len(cell), where)
-            rec = _record(reader, at, found, rh, head, cols.rows_are, unit_cell or grid.unit, subject, period)
+            rec = _record(
+                reader, at, found, rh, head, cols.rows_are, unit_cell or grid.unit, subject, period, part_of
+            )
             if rec is not None:
                 out.append(rec)
     return out
@@ -343,6 +410,8 @@ def _relative_periods(grid: Grid, heads: dict[int, _Head], period: Period | None
         words = " ".join(_column_header(grid, c))
         if head.period is None and period and _THIS_MONTH.search(words):
             heads[c] = replace(head, period=_month_of(period))
+        elif head.period is None and period and period.type == "month" and _CUMULATIVE.search(words):
+            heads[c] = replace(head, period=_year_to(period))
         elif left and head.kind is None and _SAME_TIME_LAST_YEAR.search(words):
             heads[c] = replace(head, period=_year_before(left))
         left = heads[c].period or left
@@ -352,9 +421,11 @@ def _row_head(reader: _Reader, name: str, rows_are: str, context: str) -> _Head:
     head = reader.head(name, context)
     if rows_are == "subject" and head.subject is None and not head.total and name:
         # a subject the registry does not know (an industrial park, a county) is named as written
-        return replace(head, subject=(_FOOTNOTE.sub("", name).strip(), None), indicator="")
+        return replace(head, subject=(_PART.sub("", _FOOTNOTE.sub("", name)).strip(), None), indicator="")
     if rows_are == "indicator" and not head.indicator and head.subject and not head.period:
         return replace(head, indicator=name)
+    if rows_are == "breakdown":  # 电子信息: a part of the column's figure, of the table's subject
+        return _Head(indicator="" if head.total else vocabulary_name(name), total=head.total)
     return head
 
 
@@ -403,25 +474,38 @@ def _record(
     table_unit: str,
     subject: tuple[str | None, str | None],
     period: Period | None,
+    part_of: _Head | None = None,
 ) -> dict | None:
+    """The record of one figure cell; PART_OF is the row above a `其中` row (its whole)."""
     number, percent = found
     # the row names the indicator unless the rows are subjects or periods
     if rows_are == "indicator" or (rows_are == "any" and rh.indicator):
         metric = rh.indicator or ch.indicator
+        whole = vocabulary_name(part_of.indicator) if part_of and rh.indicator else ""
+    elif rows_are == "breakdown" and rh.indicator and ch.indicator:
+        # 电子信息 | 产值: the electronics part of the output, named so (电子信息产值)
+        metric, whole = f"{rh.indicator}{ch.indicator}", vocabulary_name(ch.indicator)
+    elif rows_are == "breakdown":
+        metric, whole = rh.indicator or ch.indicator, ""  # 类别 | 数量（家）: the rows name it
     else:
         metric = ch.indicator or rh.indicator
+        whole = ""
     metric = vocabulary_name(metric)
     if not metric or ind.name_problem(metric) == "junk" or _WEEKDAY.fullmatch(metric):
         return None  # a figure nobody names (or a calendar's day) is no record
     kind = ch.kind or rh.kind or "level"
+    if kind == "change" and percent:
+        kind = "growth"  # 比上年增加 written `12.5%`: a rate after all
     unit_text = "%" if percent else (rh.unit or ch.unit or table_unit)
-    if kind in ("growth", "share"):
+    if kind == "change" and "个百分点" in (ch.unit, rh.unit):
+        unit_text = "个百分点"
+    elif kind in ("growth", "share"):
         unit_text = unit_text if unit_text in ("%", "个百分点") else "%"
     value, unit = _in_base_units(number, "位" if kind == "rank" else unit_text)
     q = Quantity(value, unit, at.text, at.start, at.end)
-    row = Row(q, kind, unit, value, metric, clause=metric)
-    bases.qualify(row)
-    row.indicator = vocabulary.resolve(metric, unit, kind)
+    row = _qualified(Row(q, kind, unit, value, metric, clause=metric))
+    if whole and whole != metric:
+        row = _part(row, whole)
     p = bases.period_for(row, ch.period or rh.period or period)
     if kind in ("level", "growth") and bases.is_future(p, reader.doc.date):
         kind = "target"
@@ -450,6 +534,27 @@ def _record(
         "row": at.row,
         "col": at.col,
     }
+
+
+def _qualified(row: Row) -> Row:
+    """ROW with its basis and indicator."""
+    bases.qualify(row)
+    row.indicator = vocabulary.resolve(row.metric, row.unit, row.kind)
+    return row
+
+
+def _part(row: Row, whole: str) -> Row:
+    """A `其中` row of the indicator WHOLE: a part named by its qualifier alone (`其中：新认定`
+    under `高新技术企业`) is named with the whole (`新认定高新技术企业`), and a part that would
+    read as the whole itself (`其中：规上企业营业收入` under `营业收入`) is no figure of the whole's
+    indicator: its indicator is none."""
+    of_whole = _qualified(Row(row.q, row.kind, row.unit, row.value, whole, clause=whole))
+    if row.indicator is None and not row.metric.endswith(whole):
+        named = f"{row.metric}{whole}"
+        row = _qualified(Row(row.q, row.kind, row.unit, row.value, named, clause=named))
+    if row.indicator is not None and (row.indicator, row.basis) == (of_whole.indicator, of_whole.basis):
+        row.indicator = None
+    return row
 
 
 def vocabulary_name(name: str) -> str:
