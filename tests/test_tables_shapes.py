@@ -193,7 +193,7 @@ def _shape(r: dict) -> tuple:
 
 
 def test_every_fixture_has_its_expectation():
-    assert sorted(p.name for p in SHAPES.iterdir()) == sorted(EXPECTED)
+    assert sorted(p.name for p in SHAPES.glob("*.html")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
