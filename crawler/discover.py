@@ -1,10 +1,14 @@
 """Find a zone portal's columns, article pattern and pagination by itself: pure functions on HTML.
 
 A zone portal is walked the way a person reads it: the home page's menu names the columns worth
-crawling (新闻动态, 通知公告, 政策文件, 统计数据 …, some under a 政务公开 page); on a column's list
-page the article links are the largest group of sibling links that share one URL shape
+crawling (新闻动态, 通知公告, 政策文件, 统计数据 …, named by a link's text, its image's alt text or
+its title; some under a 政务公开 page, or two hubs down: 政务公开 > 法定主动公开内容); on a column's
+list page the article links are the largest group of sibling links that share one URL shape
 (`/xwdt/202301/t20230115_4567.html` -> `/xwdt/\\d+/t\\d+_\\d+\\.html`), preferring date-stamped
-ones; the pagination is a `下一页` or page-number link, or a `createPageHTML(...)` script call.
+ones, links of a list written into a script as data (Jcms's `<script type="text/xml">` datastore)
+included; the pagination is a `下一页` or page-number link, a `createPageHTML(...)` script call, or
+a Jcms datastore's further groups (dataproxy.jsp list pages). A list paged only by ASP.NET
+`__doPostBack` form posts is read on its first page, and the entry says so.
 Login, search, menu and off-site pages are never taken for a column or an article.
 
 Everything here but `discover_site` is a function of a page's text and URL; `discover_site` reads
@@ -37,7 +41,9 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "stats": ("统计数据", "统计信息", "数据发布", "统计公报", "经济数据", "经济运行", "统计", "数据"),
 }  # fmt: skip
 # Pages that gather columns (a 政务公开 page listing 政策文件, 统计数据 ...): read one level down.
-HUB_WORDS = ("政务公开", "信息公开", "政府信息公开", "新闻中心", "数据中心", "公开目录")
+HUB_WORDS = ("政务公开", "信息公开", "政府信息公开", "新闻中心", "数据中心", "公开目录", "主动公开")
+HUB_DEPTH = 2  # 政务公开 > 法定主动公开内容 > 政策文件: a hub's own hubs are read too
+MAX_HUBS = 6
 MAX_MENU_TEXT = 10
 # Texts and URL words of pages that are never columns nor articles.
 REJECT_TEXT = ("登录", "登陆", "注册", "搜索", "检索", "查询", "无障碍", "网站地图", "English", "信箱", "留言")  # fmt: skip
@@ -63,6 +69,13 @@ DATE_STAMP = re.compile(
     r"|/(?:19|20)\d{2}(?:0[1-9]|1[0-2])/"  # /202301/
 )
 CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+# Lists written into a script as data (Jcms/大汉's `<script type="text/xml"><datastore>…`, records
+# as CDATA): their markup is read as the page's own.
+XML_SCRIPT = re.compile(
+    r"<script\b[^>]*\btype\s*=\s*[\"']?text/xml[\"']?[^>]*>(.*?)</script\s*>", re.I | re.S
+)
+CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+POSTBACK = re.compile(r"^\s*javascript:\s*__doPostBack\s*\(", re.I)
 TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
 
 
@@ -70,6 +83,7 @@ TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
 class Link:
     url: str
     text: str
+    box: str = ""  # the list (ul, ol, table, dl) the link sits in, as an XPath of the page
 
 
 @dataclass
@@ -91,6 +105,14 @@ class Pagination:
     next_text: str | None = None
     pages: int | None = None
     script: bool = False  # paginated only by a createPageHTML-style script call
+    # further list pages of the column that no template gives (a Jcms datastore's next groups)
+    groups: list[str] = field(default_factory=list)
+    postback: bool = False  # paged only by ASP.NET __doPostBack form posts: page 1 alone is read
+
+    @property
+    def walkable(self) -> bool:
+        """Whether a page template or a next link walks the list on."""
+        return bool(self.template or self.next_text)
 
 
 @dataclass
@@ -123,7 +145,7 @@ class SiteDiscovery:
         entry: dict = {
             "name": name,
             "base_url": self.base_url,
-            "lists": [relative_to_base(c.column.url, self.base_url) for c in self.columns],
+            "lists": [relative_to_base(u, self.base_url) for u in self.list_urls()],
             "article": self.article,
         }
         if self.page_template:
@@ -136,6 +158,13 @@ class SiteDiscovery:
         entry["authority"] = authority
         return entry
 
+    def list_urls(self) -> list[str]:
+        """Each column's first list page, and the list pages no pagination rule reaches (a Jcms
+        datastore's further groups of records)."""
+        urls = [c.column.url for c in self.columns]
+        urls += [u for c in self.columns if c.pagination for u in c.pagination.groups]
+        return list(dict.fromkeys(urls))
+
     def yaml(self, name: str, authority: str = "official") -> str:
         """The entry as YAML, with a comment naming each column found, for a person to review."""
         lines = [f"# discovered from {self.base_url}"]
@@ -145,6 +174,12 @@ class SiteDiscovery:
                 f"#   {c.column.kind}: {c.column.name} {c.column.url} ({len(c.articles)} articles on page 1,"
                 f" {pages} pages)"
             )
+            if c.pagination and c.pagination.groups:
+                lines.append(
+                    f"#     its further records: {len(c.pagination.groups)} dataproxy list pages, listed"
+                )
+            if c.pagination and c.pagination.postback:
+                lines.append("#     paged only by __doPostBack (form posts): page 1 alone is crawled")
         lines += [f"#   not a column (no article links): {u}" for u in self.skipped]
         if self.feed:  # sites.yaml cannot crawl a feed; `crawl zones` reads it
             lines.append(f"#   feed: {self.feed} ({len(self.feed_articles)} article links)")
@@ -169,6 +204,8 @@ class SiteDiscovery:
                     "kind": c.column.kind,
                     "url": c.column.url,
                     "articles": len(c.articles),
+                    **({"postback": True} if c.pagination and c.pagination.postback else {}),
+                    **({"groups": len(c.pagination.groups)} if c.pagination and c.pagination.groups else {}),
                 }
                 for c in self.columns
             ],
@@ -195,21 +232,53 @@ def same_site(url: str, base: str) -> bool:
     return urlsplit(url).scheme in ("http", "https") and site_key(url) == site_key(base)
 
 
+def readable_markup(html: str) -> str:
+    """HTML with the lists a page writes into a script as data (Jcms's `<script type="text/xml">`
+    datastore of CDATA records, or dataproxy.jsp's answer) turned into the page's own markup."""
+    if "<![CDATA[" not in html and not XML_SCRIPT.search(html):
+        return html
+    return _unwrap_cdata_outside_scripts(XML_SCRIPT.sub(lambda m: m.group(1), html))
+
+
+def _unwrap_cdata_outside_scripts(html: str) -> str:
+    """CDATA sections opened outside a script (a script's `//<![CDATA[` guard stays code)."""
+    out, pos = [], 0
+    for m in re.finditer(r"<script\b.*?</script\s*>", html, re.I | re.S):
+        out += [CDATA.sub(lambda c: c.group(1), html[pos : m.start()]), m.group(0)]
+        pos = m.end()
+    out.append(CDATA.sub(lambda c: c.group(1), html[pos:]))
+    return "".join(out)
+
+
+def link_text(a) -> str:
+    """What a link says: its text, else its image's alt text, else its title (menus of images)."""
+    text = " ".join(a.xpath("string()").get("").split())
+    return text or " ".join(a.xpath(".//img/@alt").get("").split()) or a.attrib.get("title", "").strip()
+
+
 def page_links(html: str, url: str) -> list[Link]:
     """The page's links in order, absolute and without fragment, each with its text. A `更多>>`
     link takes the text of the heading beside it; script, mail and in-page links are left out."""
-    sel = Selector(text=html)
+    sel = Selector(text=readable_markup(html))
+    tree = sel.root.getroottree() if hasattr(sel.root, "getroottree") else None
     out = []
     for a in sel.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:")):
             continue
-        text = " ".join(a.xpath("string()").get("").split()) or a.attrib.get("title", "").strip()
+        text = link_text(a)
         if text.strip("<>»›+ 》…").strip() in MORE_WORDS:
             parent = " ".join(a.xpath("string(..)").get("").split())
             text = parent.replace(text, "").strip() if text else parent
-        out.append(Link(urljoin(url, href).split("#", 1)[0], text))
+        out.append(Link(urljoin(url, href).split("#", 1)[0], text, _box(a.root, tree)))
     return out
+
+
+def _box(element, tree) -> str:
+    """The XPath of the list (ul, ol, table, dl) around ELEMENT, or '' when it is in none."""
+    for parent in element.iterancestors("ul", "ol", "table", "dl"):
+        return tree.getpath(parent) if tree is not None else ""
+    return ""
 
 
 def url_tokens(url: str) -> set[str]:
@@ -298,9 +367,11 @@ def article_links(html: str, url: str, base: str | None = None) -> list[str]:
     look like lists, or their texts are too short for titles)."""
     base = base or url
     groups: dict[str, dict[str, str]] = {}
+    boxes: dict[str, set[str]] = {}
     for link in page_links(html, url):
         if same_site(link.url, base) and not rejected(link) and link.url != url:
             groups.setdefault(url_shape(link.url), {}).setdefault(link.url, link.text)
+            boxes.setdefault(link.url, set()).add(link.box)
     scored = [
         (score, shape, list(links)) for shape, links in groups.items() if (score := _group_score(links))
     ]
@@ -308,10 +379,17 @@ def article_links(html: str, url: str, base: str | None = None) -> list[str]:
         return []
     _, best_shape, best = max(scored)
     # Articles filed in another folder (`../../zwgk/gsgg/202301/t…html` on a TRS list) have the
-    # same file-name shape: they belong to the list too.
+    # same file-name shape and sit in the same list: they belong to it too. A link of that shape
+    # elsewhere on the page (a sidebar's 领导之窗 page) does not; where the list is no ul, ol,
+    # table or dl, nothing tells them apart and all are taken.
     tail = _last_segment(best_shape)
+    in_list = {b for u in best for b in boxes[u]} - {""}
     more = [
-        u for _, shape, links in scored if shape != best_shape and _last_segment(shape) == tail for u in links
+        u
+        for _, shape, links in scored
+        if shape != best_shape and _last_segment(shape) == tail
+        for u in links
+        if not in_list or boxes[u] & in_list
     ]
     return best + more
 
@@ -347,6 +425,9 @@ def pagination(html: str, url: str) -> Pagination | None:
     scripted = script_pagination(html)
     if scripted:
         return scripted
+    groups = datastore_groups(html, url)
+    if groups:
+        return groups
     links = [link for link in page_links(html, url) if same_site(link.url, url) and link.url != url]
     templates: Counter[str] = Counter()
     next_text = None
@@ -364,9 +445,41 @@ def pagination(html: str, url: str) -> Pagination | None:
         if template:
             templates[template] += 1
     if not templates and not next_text:
-        return None
+        return Pagination(postback=True) if postback_paging(html) else None
     template = templates.most_common(1)[0][0] if templates else None
     return Pagination(template=template, next_text=next_text, pages=max(numbers) if numbers else None)
+
+
+def postback_paging(html: str) -> bool:
+    """Whether the list goes on only by ASP.NET `__doPostBack` links (page numbers, 下一页): form
+    posts with the page's view state, which a crawl of addresses cannot follow."""
+    for a in Selector(text=html).xpath("//a[@href]"):
+        if POSTBACK.match(a.attrib["href"]):
+            text = link_text(a)
+            if text in NEXT_WORDS or (text.isdigit() and int(text) >= 2):
+                return True
+    return False
+
+
+def datastore_groups(html: str, url: str, max_groups: int = 100) -> Pagination | None:
+    """A Jcms (大汉) column that holds more records than its page: the page's datastore gives the
+    first group (`<record>`s), `<totalrecord>` the count, and `<nextgroup>` the dataproxy.jsp
+    request for the rest, asked as `…dataproxy.jsp?startrecord=46&endrecord=90&perpage=15&<its
+    parameters>`, one list page per group."""
+    total = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", html, re.I)
+    nextgroup = re.search(r"<nextgroup>.*?href\s*=\s*[\"']([^\"']+)", html, re.I | re.S)
+    size = len(re.findall(r"<record\b", html, re.I))
+    if not (total and nextgroup and size) or int(total.group(1)) <= size:
+        return None
+    proxy = urlsplit(urljoin(url, nextgroup.group(1).strip().replace("&amp;", "&")))
+    params = "&".join(p for p in proxy.query.split("&") if p and not p.lower().startswith("page="))
+    per = re.search(r"per_?page\W{1,3}(\d+)", html, re.I)
+    perpage = per.group(1) if per else "15"
+    count = int(total.group(1))
+    starts = range(size + 1, count + 1, size)[:max_groups]
+    base = urlunsplit((proxy.scheme, proxy.netloc, proxy.path, "", ""))
+    groups = [f"{base}?startrecord={s}&endrecord={s + size - 1}&perpage={perpage}&{params}" for s in starts]
+    return Pagination(pages=1 + len(groups), groups=[g for g in groups if same_site(g, url)])
 
 
 def script_pagination(html: str) -> Pagination | None:
@@ -584,10 +697,18 @@ def discover_site(url: str, fetch: Fetch, max_columns: int = 20) -> SiteDiscover
     if home is None:
         return found
     columns = find_columns(home, url, base)
-    for hub in find_hubs(home, url, base)[:5]:
+    hubs = [(h, 1) for h in find_hubs(home, url, base)]
+    asked: set[str] = set()
+    while hubs and len(asked) < MAX_HUBS:
+        hub, depth = hubs.pop(0)
+        if hub in asked:
+            continue
+        asked.add(hub)
         hub_html = _get(fetch, hub)
         if hub_html:
             columns += [c for c in find_columns(hub_html, hub, base) if c.url not in {x.url for x in columns}]
+            if depth < HUB_DEPTH:
+                hubs += [(h, depth + 1) for h in find_hubs(hub_html, hub, base) if h not in asked]
     for column in columns[:max_columns]:
         html = _get(fetch, column.url)
         links = article_links(html, column.url, base) if html else []
@@ -621,7 +742,7 @@ def _get(fetch: Fetch, url: str) -> str | None:
 def choose_pagination(found: SiteDiscovery) -> None:
     """One rule for the whole site, as sites.yaml takes it: a template every paginated column
     shares (the only way through script-paginated lists), else the next link they all have."""
-    paged = [c.pagination for c in found.columns if c.pagination]
+    paged = [c.pagination for c in found.columns if c.pagination and c.pagination.walkable]
     if not paged:
         return
     templates = {p.template for p in paged}

@@ -13,7 +13,7 @@ from crawler.discover import Fetch, decode_html, page_links, path_and_query, sit
 from crawler.spiders.base import SiteRules, ZoneSpider
 
 CMS_DIR = Path(__file__).resolve().parent / "fixtures" / "cms"
-FAMILIES = ("trs", "hanweb", "jiyue", "dede", "phpcms")
+FAMILIES = ("trs", "hanweb", "jiyue", "dede", "phpcms", "jcms", "aspnet", "gkml", "shtml")
 
 
 def manifest(family: str) -> dict:

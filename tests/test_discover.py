@@ -15,11 +15,17 @@ from parsel import Selector
 
 from crawler.cli import cli
 from crawler.discover import (
+    Column,
+    ColumnFound,
+    SiteDiscovery,
     article_links,
     article_regex,
+    choose_pagination,
+    datastore_groups,
     decode_html,
     discover_site,
     find_columns,
+    find_hubs,
     page_template,
     pagination,
     path_and_query,
@@ -123,6 +129,105 @@ def test_pagination_from_links_and_from_a_script_call_alone():
     assert (script_pagination(trs).template, script_pagination(trs).pages) == ("index_{i}.htm", 5)
 
 
+# Jcms (大汉): the list is data in a script, its records CDATA; the rest comes from dataproxy.jsp.
+JCMS = (
+    '<div id="4501"><script type="text/xml"><datastore>'
+    '<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&amp;webid=1&amp;columnid=123&amp;unitid=4501"></a>]]></nextgroup>'
+    "<totalrecord>100</totalrecord><recordset>"
+    + "".join(
+        f'<record><![CDATA[<li><a href="/art/2023/5/{d}/art_123_{4560 + d}.html">园区第{d}批企业入选省级专精特新名单</a></li>]]></record>'
+        for d in range(1, 46)
+    )
+    + "</recordset></datastore></script>"
+    "<script>//<![CDATA[\nvar x = '<a href=\"/art/2020/1/1/art_1_1.html\">脚本里的字符串不是链接</a>';\n//]]></script>"
+    "<script>$('#4501').jpage({perPage: 15, totalRecord: 100});</script></div>"
+)
+
+
+def test_a_list_written_as_script_data_gives_its_links_and_its_further_groups():
+    url = HOME + "col/col123/index.html"
+    links = article_links(JCMS, url)
+    assert len(links) == 45 and links[0] == HOME + "art/2023/5/1/art_123_4561.html"  # page order
+    assert article_regex(links) == r"^/art/\d+/\d+/\d+/art_\d+_\d+\.html$"
+    groups = datastore_groups(JCMS, url)
+    proxy = (
+        HOME
+        + "module/web/jpage/dataproxy.jsp?startrecord={}&endrecord={}&perpage=15&webid=1&columnid=123&unitid=4501"
+    )
+    assert groups.groups == [proxy.format(46, 90), proxy.format(91, 135)] and groups.pages == 3
+    assert pagination(JCMS, url).groups == groups.groups
+    # all records on the page: no more groups
+    assert datastore_groups(JCMS.replace("<totalrecord>100<", "<totalrecord>45<"), url) is None
+
+
+def test_a_list_paged_only_by_postback_is_read_on_page_one_and_said_so():
+    rows = "".join(
+        f'<li><a href="NewsShow.aspx?id={n}">关于开展第{n}批高新技术企业认定工作的通知</a></li>'
+        for n in range(10)
+    )
+    post = "javascript:__doPostBack('AspNetPager1','2')"
+    html = (
+        f'<ul>{rows}</ul><div>共2页 <span>1</span> <a href="{post}">2</a> <a href="{post}">下一页</a></div>'
+    )
+    url = HOME + "NewsList.aspx?ClassID=8"
+    assert len(article_links(html, url)) == 10
+    p = pagination(html, url)
+    assert p.postback and not p.walkable
+    # the site's rule comes from the columns that can be walked
+    linked = pagination(LIST, HOME + "xwdt/index.html")
+    found = SiteDiscovery(
+        HOME,
+        [
+            ColumnFound(Column("统计数据", "stats", url), [], p),
+            ColumnFound(Column("新闻动态", "news", HOME + "xwdt/index.html"), [], linked),
+        ],
+    )
+    choose_pagination(found)
+    assert found.page_template == "index_{i}.html"
+    assert found.summary()["columns"][0]["postback"] is True
+
+
+def test_image_menus_relative_links_and_the_sites_other_names():
+    page = HOME + "xwzx/gzdt/index.html"
+    html = (
+        """<ul class="nav">
+<li><a href="../../xwzx/tzgg/index.html"><img src="/images/nav1.png" alt="通知公告"></a></li>
+<li><a href="https://zone.gov.cn/zwgk/zcwj/index.html" title="政策文件"><img src="/images/nav2.png"></a></li>
+<li><a href="../../zwgk/index.html"><img src="/images/nav3.png" alt="政务公开"></a></li>
+<li><a href="https://www.gov.cn/zhengce/" title="政策文件"><img src="/images/gov.png"></a></li></ul>
+<ul class="list">"""
+        + "".join(
+            f'<li><a href="{host}/xwzx/gzdt/2023{m:02d}/t2023{m:02d}0{m}_{m}.html">园区第{m}批企业入选省级专精特新名单</a></li>'
+            for m, host in zip(
+                range(1, 7), ["", "http://www.zone.gov.cn", "https://zone.gov.cn"] * 2, strict=True
+            )
+        )
+        + "</ul>"
+    )
+    columns = find_columns(html, page, HOME)
+    assert [(c.kind, c.url) for c in columns] == [
+        ("notice", HOME + "xwzx/tzgg/index.html"),  # an image's alt text
+        ("policy", "https://zone.gov.cn/zwgk/zcwj/index.html"),  # a title; the site by another name
+    ]
+    assert find_hubs(html, page, HOME) == [HOME + "zwgk/index.html"]
+    links = article_links(html, page, HOME)
+    assert len(links) == 6 and article_regex(links) == r"^/xwzx/gzdt/\d+/t\d+_\d+\.html$"
+
+
+def test_a_link_of_the_article_shape_outside_the_list_is_not_an_article():
+    rows = "".join(
+        f'<li><a href="/xwzx/2023{m:02d}/t2023{m:02d}0{m}_{m}.shtml">园区第{m}批企业入选省级专精特新名单</a></li>'
+        for m in range(1, 6)
+    )
+    filed = '<li><a href="/zwgk/gsgg/202301/t20230109_9.shtml">关于第一批科技型企业名单的公示</a></li>'
+    side = '<h3>领导之窗</h3><ul><li><a href="/ldzc/202101/t20210105_16.shtml">管委会主任张明简历及分工情况</a></li></ul>'
+    links = article_links(
+        f'<div class="side">{side}</div><ul class="list">{rows}{filed}</ul>', HOME + "xwzx/"
+    )
+    assert HOME + "zwgk/gsgg/202301/t20230109_9.shtml" in links  # filed elsewhere, listed here
+    assert HOME + "ldzc/202101/t20210105_16.shtml" not in links and len(links) == 6
+
+
 @pytest.fixture(scope="module")
 def served():
     with LocalSites(CMS_DIR, fixed_ports=False) as sites:
@@ -176,8 +281,49 @@ def test_each_family_gets_the_pagination_its_cms_needs(discovered):
     assert entries["trs"]["page_template"] == "index_{i}.html"  # from the createPageHTML call alone
     assert entries["jiyue"]["page_template"] == "index_{n}.html"
     assert entries["jiyue"]["sitemap"] == "sitemap.xml"  # named in robots.txt
-    for family in ("dede", "hanweb", "phpcms"):  # a different template per column: the next link
+    for family in ("dede", "hanweb", "phpcms", "aspnet"):  # a different template per column: the next link
         assert entries[family]["next"] == '//a[normalize-space()="下一页"]/@href'
+    assert entries["gkml"]["page_template"] == "index_{n}.html"  # written `./index_2.html`
+    assert entries["shtml"]["page_template"] == "index_{i}.shtml"
+    # Jcms: no paging rule; the datastore's next group of records is a list page of its own
+    assert "page_template" not in entries["jcms"] and "next" not in entries["jcms"]
+    proxy = [p for p in entries["jcms"]["lists"] if "dataproxy.jsp" in p]
+    assert proxy == [
+        "module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=90&perpage=15&appid=1&webid=1&columnid=1201"
+        "&unitid=4501&webname=sip&permissiontype=0"
+    ]
+
+
+def test_a_postback_list_is_crawled_on_page_one_and_the_entry_says_so(discovered):
+    text = discovered["aspnet"]["text"]
+    assert "#   stats: 统计数据" in text and "paged only by __doPostBack" in text
+    stats = next(c for c in discovered["aspnet"]["found"].columns if c.column.kind == "stats")
+    assert stats.pagination.postback and len(stats.articles) == 10
+    reached = walk(
+        discovered["aspnet"]["entry"],
+        SiteFetcher(discovered["aspnet"]["entry"]["base_url"], delay=0, allow_private=True),
+    )
+    assert article_paths("aspnet") - reached == set(manifest("aspnet")["unreachable"])  # page 2: a form post
+
+
+def test_columns_two_hubs_down_and_behind_image_links_are_found(discovered):
+    found = discovered["gkml"]["found"]
+    names = {c.column.kind: (c.column.name, c.column.url) for c in found.columns}
+    assert names["notice"][0] == "通知公告"  # the menu's image has no alt: the link's title
+    assert names["policy"][1].endswith("/zwgk/fdzdgknr/zcwj/index.html")  # 政务公开 > 法定主动公开内容
+    asked = discovered["gkml"]["asked"]
+    assert any(u.endswith("/zwgk/fdzdgknr/index.html") for u in asked)
+
+
+def test_utility_pages_are_neither_columns_nor_articles(discovered):
+    found = discovered["shtml"]["found"]
+    columns = {c.column.url.split("/", 3)[3] for c in found.columns} | {
+        u.split("/", 3)[3] for u in found.skipped
+    }
+    assert columns == {"xwzx/index.shtml", "tzgg/index.shtml", "zcwj/index.shtml", "tjsj/index.shtml"}
+    article = discovered["shtml"]["entry"]["article"]
+    for path in manifest("shtml")["not_articles"].values():  # 领导之窗's page has an article's shape
+        assert not re.search(article, path), path
 
 
 def test_the_printed_entry_is_a_valid_sites_file_with_its_columns_named(discovered, tmp_path):

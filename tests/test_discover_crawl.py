@@ -61,6 +61,9 @@ def test_the_portals_spider_stores_the_discovered_articles_and_nothing_else(craw
         assert len(paths & expected) >= 0.95 * len(expected), family
         assert paths <= expected, f"{family}: {sorted(paths - expected)[:3]}"
         assert not paths & set(manifest(family)["not_articles"].values())
+    everything = stored(crawled)
+    assert set(manifest("jcms")["articles"]["news"]) <= everything["jcms"]  # 15 of 60 from dataproxy.jsp
+    assert everything["aspnet"] == article_paths("aspnet") - set(manifest("aspnet")["unreachable"])
     titles = {t for (t,) in query(crawled["db"], "select title from documents")}
     assert "2023年1-6月株洲高新区主要经济指标" in titles  # a GBK (DedeCMS) page, read correctly
 

@@ -248,3 +248,60 @@ def test_a_portal_whose_lists_a_script_draws_is_crawled_through_its_feed(tmp_pat
     )  # fmt: skip
     assert row["article"] == r"^/xwdt/\d+/t\d+_\d+\.html$"
     assert query(db, "select count(*) from errors where kind = 'refused'")[0][0] == 0
+
+
+NEW_LAYOUTS = ("jcms", "aspnet", "gkml", "shtml")
+
+
+@pytest.mark.slow
+def test_crawl_zones_walks_script_data_lists_deep_hubs_and_postback_lists(tmp_path):
+    """Jcms's datastore lists (and its dataproxy.jsp group), columns two hubs down behind image
+    links, a list paged only by __doPostBack (page 1 crawled), and a site full of utility links."""
+    registry = tmp_path / "zones.tsv"
+    rows = [f"{f}\t{f}\thttp://www.{f}.example/\tfixture" for f in NEW_LAYOUTS]
+    registry.write_text("id\tname\twebsite\twebsite_source\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "zones.db"
+    with LocalSites(CMS_DIR, names=list(NEW_LAYOUTS), fixed_ports=False) as sites:
+        settings = {
+            **FAST,
+            "ZONECRAWL_ZONES_FILE": str(registry),
+            "ZONECRAWL_BASE_URLS": json.dumps(sites.base_urls),
+        }
+        args = ["crawl", *(a for f in NEW_LAYOUTS for a in ("--zone", f)), "--db", str(db)]
+        args += ["--archive", str(tmp_path / "archive")]
+        out = zonecrawl(*args, *(a for k, v in settings.items() for a in ("-s", f"{k}={v}")))
+        ports = {urlsplit(u).port: name for name, u in sites.base_urls.items()}
+        asked = {name: [path for path, _status in reqs] for name, reqs in sites.requests.items()}
+    assert out.returncode == 0, out.stdout + out.stderr[-2000:]
+    stored = stored_paths(dict(db=db, ports=ports))
+    for zone in NEW_LAYOUTS:
+        expected = article_paths(zone) - set(manifest(zone).get("unreachable", []))
+        assert stored[zone] == expected, (
+            zone,
+            sorted(expected - stored[zone])[:3],
+            sorted(stored[zone] - expected)[:3],
+        )
+    assert any("dataproxy.jsp?startrecord=46" in p for p in asked["jcms"])  # the news' second group
+    rows_found = discoveries(db)
+    assert rows_found["jcms"]["article_links"] == 94  # 60 news (45 on the page, 15 from dataproxy), 34 others
+    assert (
+        len(json.loads(rows_found["gkml"]["columns"])) == 4
+    )  # policy and stats: 政务公开 > 法定主动公开内容
+    assert rows_found["aspnet"]["pagination"] == "next"
+
+
+def test_links_to_the_site_under_its_other_names_and_in_script_data_are_the_sites():
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.base import same_host_links
+
+    body = """<a href="https://zone.gov.cn/xwdt/a.html">a</a><a href="http://www.zone.gov.cn/xwdt/b.html">b</a>
+<a href="http://news.zone.gov.cn/xwdt/c.html">c</a><a href="https://www.gov.cn/d.html">d</a>
+<script type="text/xml"><datastore><recordset><record><![CDATA[<a href="/art/2023/5/6/art_1_2.html">e</a>]]></record>
+</recordset></datastore></script>"""
+    response = HtmlResponse("http://www.zone.gov.cn/xwdt/", body=body.encode(), encoding="utf-8")
+    assert list(same_host_links(response)) == [
+        "http://www.zone.gov.cn/xwdt/a.html",  # moved onto the host crawled
+        "http://www.zone.gov.cn/xwdt/b.html",
+        "http://www.zone.gov.cn/art/2023/5/6/art_1_2.html",
+    ]

@@ -14,17 +14,20 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from crawler.discover import readable_markup
 from crawler.errors import classify_failure
 from crawler.items import FetchError, PageItem
 from crawler.middlewares import UnchangedPage
+from crawler.safety import site_key
 from crawler.store import canonical_url
 from extractors.attachments import ATTACHMENT_SUFFIXES
 
@@ -277,12 +280,19 @@ class ZoneSpider(scrapy.Spider):
 
 def same_host_links(response: Response) -> Iterator[str]:
     """The canonical URL of each link of the page to its own host, in page order (canonical first:
-    a session id in the path would hide an article pattern or a file's suffix)."""
-    host = urlsplit(response.url).netloc
-    for href in response.xpath("//a/@href").getall():
+    a session id in the path would hide an article pattern or a file's suffix). A link to the
+    site under its other name (`https://zone.gov.cn/…` on `http://www.zone.gov.cn/`) is moved onto
+    the page's host; the links of a list written into a script as data (Jcms) count too."""
+    here = urlsplit(response.url)
+    markup = readable_markup(response.text)
+    page = response if markup is response.text else Selector(text=markup)
+    for href in page.xpath("//a/@href").getall():
         url = response.urljoin(href.strip()).split("#", 1)[0]
-        if urlsplit(url).netloc == host:
+        parts = urlsplit(url)
+        if parts.netloc == here.netloc:
             yield canonical_url(url)
+        elif parts.scheme in ("http", "https") and site_key(url) == site_key(response.url):
+            yield canonical_url(urlunsplit((here.scheme, here.netloc, parts.path, parts.query, "")))
 
 
 def attachment_links(response: Response) -> list[str]:

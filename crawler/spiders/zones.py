@@ -38,6 +38,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.discover import (
+    HUB_DEPTH,
+    MAX_HUBS,
     ColumnFound,
     Listings,
     SiteDiscovery,
@@ -95,6 +97,7 @@ class _Portal:
     probed: bool = False
     finished: bool = False
     columns: list = field(default_factory=list)
+    hubs: set[str] = field(default_factory=set)  # hub pages asked for
     feeds: list[str] = field(default_factory=list)
     listings: Listings = field(default_factory=Listings)
     found: list[ColumnFound] = field(default_factory=list)
@@ -173,10 +176,16 @@ class ZonesSpider(ZoneSpider):
         portal = self._done(response)
         portal.columns = find_columns(response.text, response.url, portal.base_url)
         portal.feeds = feed_links(response.text, response.url, portal.base_url)[:3]
-        for hub in find_hubs(response.text, response.url, portal.base_url)[:5]:
-            yield self._discovery_request(portal, hub, self.parse_hub)
+        yield from self._hubs(portal, response, depth=1)
         robots = urljoin(portal.base_url, "robots.txt")
         yield self._discovery_request(portal, robots, self.parse_robots, any_status=True)
+
+    def _hubs(self, portal: _Portal, response: Response, depth: int) -> Iterable[scrapy.Request]:
+        """The hub pages (政务公开 …) a page links to, two levels down, MAX_HUBS in all."""
+        for hub in find_hubs(response.text, response.url, portal.base_url):
+            if hub not in portal.hubs and len(portal.hubs) < MAX_HUBS:
+                portal.hubs.add(hub)
+                yield self._discovery_request(portal, hub, self.parse_hub, depth=depth)
 
     def parse_hub(self, response: Response) -> Iterable:
         portal = self._done(response)
@@ -184,6 +193,8 @@ class ZonesSpider(ZoneSpider):
         portal.columns += [
             c for c in find_columns(response.text, response.url, portal.base_url) if c.url not in known
         ]
+        if response.meta.get("depth", 1) < HUB_DEPTH:
+            yield from self._hubs(portal, response, depth=response.meta.get("depth", 1) + 1)
         yield from self._settled(portal)
 
     def parse_robots(self, response: Response) -> Iterable:
@@ -262,7 +273,7 @@ class ZonesSpider(ZoneSpider):
         rules = self.rules[portal.zone] = SiteRules(
             name=portal.zone,
             base_url=portal.base_url,
-            lists=[relative_to_base(c.column.url, portal.base_url) for c in portal.found],
+            lists=[relative_to_base(u, portal.base_url) for u in found.list_urls()],
             article=found.article or NOTHING,
             next_xpath=next_xpath(found.next_text) if found.next_text and not found.page_template else None,
             page_template=found.page_template,
@@ -271,6 +282,9 @@ class ZonesSpider(ZoneSpider):
         for response in portal.lists:
             response.meta.update(list_page=1, first_list_url=response.url, guessed=False)
             yield from self.parse_list(response)
+        for c in portal.found:  # list pages no rule reaches (a Jcms datastore's further groups)
+            for url in c.pagination.groups if c.pagination else []:
+                yield self.list_request(url, rules, page=1, first=url)
         for source, articles in ((found.feed, found.feed_articles), (found.sitemap, found.sitemap_articles)):
             for url in articles:  # the dupe filter drops those the lists gave already
                 yield self.article_request(url, rules, urljoin(portal.base_url, source or ""))
